@@ -1,0 +1,1 @@
+# Built-in baselines, installed as the package ``pytest_paassec.baselines``.

@@ -1,0 +1,222 @@
+"""Loading baselines: YAML files of controls, validated with file and line.
+
+A baseline file is a mapping with ``controls:`` (a list of control
+definitions, see ``docs/baselines.md``).  Loading never stops at the first
+problem: every invalid control becomes a :class:`BaselineError` and the valid
+ones are kept, so one typo does not switch a whole baseline off silently.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Iterable
+
+from .conditions import ConditionError, compile_condition
+from .controls import CATEGORIES, Control, Severity, condition_check
+from .documents import parse_text, read_text
+from .errors import BaselineError
+from .selectors import SelectorCache
+
+CONTROL_ID = re.compile(r"^[A-Z][A-Z0-9]*(-[A-Z0-9]+)+$")
+REQUIRED = ("id", "title", "severity", "category", "expect")
+ALLOWED = frozenset(
+    REQUIRED
+    + ("platforms", "kinds", "subject", "when", "message", "remediation", "references", "sensitive", "description")
+)
+TOP_LEVEL = frozenset(("baseline", "description", "controls"))
+MAX_BASELINE_SIZE = 5 * 1024 * 1024
+
+
+@dataclass
+class LoadResult:
+    controls: list[Control] = field(default_factory=list)
+    errors: list[BaselineError] = field(default_factory=list)
+
+
+class BaselineLoader:
+    """Loads baseline files for one session, sharing one selector cache."""
+
+    def __init__(
+        self,
+        known_platforms: frozenset[str],
+        known_subjects: frozenset[str],
+        root: Path | None = None,
+    ) -> None:
+        self.known_platforms = known_platforms
+        self.known_subjects = known_subjects
+        self.root = root
+        self.selectors = SelectorCache()
+
+    def display(self, path: Path) -> str:
+        if self.root is not None:
+            try:
+                return path.resolve().relative_to(self.root.resolve()).as_posix()
+            except ValueError:
+                pass
+        return str(path)
+
+    def load_paths(self, paths: Iterable[Path], extra: list[Control] | None = None) -> LoadResult:
+        """Load every ``*.yaml``/``*.yml`` file under the given files or folders.
+
+        ``extra`` controls (from plugins) join before the duplicate-id check.
+        """
+        result = LoadResult()
+        for path in paths:
+            if path.is_dir():
+                files = sorted(p for p in path.iterdir() if p.suffix in (".yaml", ".yml") and p.is_file())
+            elif path.exists():
+                files = [path]
+            else:
+                result.errors.append(
+                    BaselineError(str(path), None, "baseline file or folder does not exist", "check the path in paassec_baselines or --paassec-baseline")
+                )
+                continue
+            for file in files:
+                self.load_file(file, result)
+        result.controls.extend(extra or ())
+        _reject_duplicates(result)
+        return result
+
+    def load_file(self, path: Path, result: LoadResult) -> None:
+        shown = self.display(path)
+        try:
+            parsed = parse_text(shown, "yaml", read_text(path, shown, MAX_BASELINE_SIZE))
+        except BaselineError as exc:
+            result.errors.append(exc)
+            return
+        except Exception as exc:  # ParseError from reading
+            result.errors.append(BaselineError(shown, getattr(exc, "line", None), getattr(exc, "problem", str(exc))))
+            return
+        if parsed.error is not None:
+            error = parsed.error
+            result.errors.append(BaselineError(shown, error.line, error.problem, error.hint, column=error.column))
+            return
+        if len(parsed.documents) != 1 or not isinstance(parsed.documents[0].data, dict):
+            result.errors.append(
+                BaselineError(shown, 1, "a baseline is one YAML mapping with a 'controls' list", "see docs/baselines.md")
+            )
+            return
+        document = parsed.documents[0]
+        data = document.data
+        for key in data:
+            if key not in TOP_LEVEL:
+                result.errors.append(
+                    BaselineError(shown, document.line_of((key,)), f"unknown top-level key {key!r}", "use baseline, description and controls")
+                )
+        controls = data.get("controls")
+        if not isinstance(controls, list):
+            result.errors.append(
+                BaselineError(shown, document.line_of(("controls",)), "'controls' must be a list of controls", "see docs/baselines.md")
+            )
+            return
+        for index, spec in enumerate(controls):
+            line = document.line_of(("controls", index))
+            try:
+                result.controls.append(self.compile_control(spec, shown, line, lambda key, i=index: document.line_of(("controls", i, key))))
+            except BaselineError as exc:
+                result.errors.append(exc)
+
+    def compile_control(self, spec: Any, file: str, line: int, line_of_key: Any = None) -> Control:
+        """Validate and compile one control definition."""
+
+        def fail(problem: str, hint: str = "", key: str | None = None) -> BaselineError:
+            where = line_of_key(key) if (key and line_of_key) else line
+            return BaselineError(file, where, problem, hint)
+
+        if not isinstance(spec, dict):
+            raise fail("a control must be a mapping", "start it with '- id: ...'")
+        for key in spec:
+            if key not in ALLOWED:
+                raise fail(f"unknown key {key!r} in control {spec.get('id', '?')}", f"allowed keys: {', '.join(sorted(ALLOWED))}", key=str(key))
+        for key in REQUIRED:
+            if key not in spec:
+                raise fail(f"control {spec.get('id', '?')} is missing {key!r}", f"every control needs {', '.join(REQUIRED)}")
+        control_id = spec["id"]
+        if not isinstance(control_id, str) or not CONTROL_ID.match(control_id):
+            raise fail(f"invalid control id {control_id!r}", "use upper-case words joined by dashes, such as K8S-PRIV-001", key="id")
+        try:
+            severity = Severity.parse(spec["severity"])
+        except ValueError as exc:
+            raise fail(str(exc), key="severity") from None
+        category = spec["category"]
+        if category not in CATEGORIES:
+            raise fail(f"unknown category {category!r}", f"use one of {', '.join(CATEGORIES)}", key="category")
+        platforms = self._names(spec, "platforms", fail)
+        if platforms is not None:
+            unknown = sorted(platforms - self.known_platforms)
+            if unknown:
+                raise fail(f"unknown platform {unknown[0]!r}", f"use one of {', '.join(sorted(self.known_platforms))}", key="platforms")
+        kinds = self._names(spec, "kinds", fail)
+        subject = spec.get("subject", "resource")
+        if subject != "resource" and subject not in self.known_subjects:
+            raise fail(f"unknown subject {subject!r}", f"use resource or one of {', '.join(sorted(self.known_subjects))}", key="subject")
+        references = spec.get("references", [])
+        if not isinstance(references, list) or not all(isinstance(r, str) for r in references):
+            raise fail("references must be a list of strings", key="references")
+        for key in ("title", "message", "remediation", "description"):
+            if key in spec and not isinstance(spec[key], str):
+                raise fail(f"{key} must be a string", key=key)
+        try:
+            expect = compile_condition(spec["expect"], self.selectors)
+        except ConditionError as exc:
+            raise fail(f"control {control_id}: expect: {exc}", "see the operator list in docs/baselines.md", key="expect") from None
+        when = None
+        if "when" in spec:
+            try:
+                when = compile_condition(spec["when"], self.selectors)
+            except ConditionError as exc:
+                raise fail(f"control {control_id}: when: {exc}", "see docs/baselines.md", key="when") from None
+        return Control(
+            id=control_id,
+            title=spec["title"],
+            severity=severity,
+            category=category,
+            check=condition_check(expect),
+            platforms=platforms,
+            kinds=kinds,
+            subject=subject,
+            when=when,
+            message=spec.get("message", ""),
+            remediation=spec.get("remediation", ""),
+            references=tuple(references),
+            source=f"{file}:{line}",
+            sensitive=bool(spec.get("sensitive", category == "secrets")),
+            extra={"description": spec.get("description", "")},
+        )
+
+    @staticmethod
+    def _names(spec: dict, key: str, fail: Any) -> frozenset[str] | None:
+        value = spec.get(key)
+        if value is None:
+            return None
+        if isinstance(value, str):
+            value = [value]
+        if not isinstance(value, list) or not value or not all(isinstance(v, str) for v in value):
+            raise fail(f"{key} must be a non-empty list of names", key=key)
+        return frozenset(value)
+
+
+def _reject_duplicates(result: LoadResult) -> None:
+    """An id must be unique across every loaded baseline; later copies are errors."""
+    first: dict[str, Control] = {}
+    kept = []
+    for control in result.controls:
+        earlier = first.get(control.id)
+        if earlier is None:
+            first[control.id] = control
+            kept.append(control)
+            continue
+        file, _, line = control.source.rpartition(":")
+        result.errors.append(
+            BaselineError(file, int(line), f"duplicate control id {control.id} (first defined at {earlier.source})", "ids are never reused: pick a new id")
+        )
+    result.controls = kept
+
+
+def builtin_baseline_dir() -> Path:
+    """The baselines shipped in the wheel (``pytest_paassec.baselines``)."""
+    from importlib import resources
+
+    return Path(str(resources.files("pytest_paassec.baselines")))

@@ -1,0 +1,154 @@
+"""Controls, severities and violations: the vocabulary every part shares."""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, Callable
+
+from .conditions import MISSING, Condition, Finding
+from .secrets import render_value
+from .selectors import format_path
+
+if TYPE_CHECKING:
+    from .resources import Resource
+
+
+class Severity(enum.IntEnum):
+    INFO = 0
+    LOW = 1
+    MEDIUM = 2
+    HIGH = 3
+    CRITICAL = 4
+
+    @property
+    def label(self) -> str:
+        return self.name.lower()
+
+    @classmethod
+    def parse(cls, value: Any) -> Severity:
+        if isinstance(value, Severity):
+            return value
+        if isinstance(value, str) and value.upper() in cls.__members__:
+            return cls[value.upper()]
+        raise ValueError(f"unknown severity {value!r}; use one of {', '.join(s.label for s in cls)}")
+
+
+CATEGORIES = (
+    "secrets",
+    "resources",
+    "encryption",
+    "least-privilege",
+    "network",
+    "identity",
+    "images",
+    "dependencies",
+    "availability",
+    "logging",
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Violation:
+    """A located failure: where (document path and line), what was found, what was expected."""
+
+    file: str
+    line: int
+    path: tuple
+    found: Any
+    expected: str
+    sensitive: bool = False
+
+    def render(self) -> str:
+        key = self.path[-1] if self.path else None
+        found = "<missing>" if self.found is MISSING else render_value(self.found, self.sensitive, key)
+        return f"{self.file}:{self.line}  {format_path(self.path)}  {found} -> {self.expected}"
+
+
+# A check takes one subject value (the resource data, a pod spec, a
+# container...) and gives findings with paths relative to that value.
+Check = Callable[[Any], list[Finding]]
+
+
+@dataclass(eq=False)
+class Control:
+    """One rule: a check per subject entry of every applicable resource."""
+
+    id: str
+    title: str
+    severity: Severity
+    category: str
+    check: Check
+    platforms: frozenset[str] | None = None  # None: every platform
+    kinds: frozenset[str] | None = None  # None: every kind
+    subject: str = "resource"  # which part of a resource the check addresses
+    when: Condition | None = None  # only subject entries where this holds
+    message: str = ""
+    remediation: str = ""
+    references: tuple[str, ...] = ()
+    source: str = ""  # "file:line" of the definition
+    sensitive: bool = False  # mask every found value (secrets controls)
+    overridden: str = ""  # why a team changed its severity, if it did
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    def entries(self, resource: Resource) -> list[tuple[tuple, Any]]:
+        """The subject entries this control checks on a resource."""
+        entries = resource.select(self.subject)
+        if self.when is not None:
+            entries = [(path, value) for path, value in entries if self.when.holds(value)]
+        return entries
+
+    def is_applicable(self, resource: Resource) -> bool:
+        if self.platforms is not None and resource.platform not in self.platforms:
+            return False
+        if self.kinds is not None and resource.kind not in self.kinds:
+            return False
+        return bool(self.entries(resource))
+
+    def evaluate(self, resource: Resource) -> list[Violation]:
+        """Run the check on each subject entry; locate findings in the file."""
+        document = resource.document
+        violations = []
+        findings = [
+            (base + finding.path, finding)
+            for base, value in self.entries(resource)
+            for finding in self.check(value)
+        ]
+        for relative, finding in findings:
+            path = resource.path + relative
+            violations.append(
+                Violation(
+                    file=document.path,
+                    line=document.line_of(path),
+                    path=path,
+                    found=finding.found,
+                    expected=finding.expected,
+                    sensitive=self.sensitive,
+                )
+            )
+        return violations
+
+    def summary(self, resource: Resource, violations: list[Violation]) -> str:
+        """The one-line failure summary: ``ID (severity) resource: message``."""
+        template = self.message or self.title
+        fields = {
+            "name": resource.name,
+            "kind": resource.kind,
+            "scope": resource.scope or "",
+            "platform": resource.platform,
+            "count": len(violations),
+        }
+        try:
+            text = template.format_map(fields)
+        except (KeyError, ValueError, IndexError, AttributeError):
+            text = template
+        return f"{self.id} ({self.severity.label}) {resource.ref}: {text}"
+
+
+def condition_check(condition: Condition) -> Check:
+    """A check that evaluates a compiled condition against a subject value."""
+
+    def check(value: Any) -> list[Finding]:
+        return condition.check(value, ())
+
+    return check

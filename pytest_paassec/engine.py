@@ -1,0 +1,60 @@
+"""Which controls run on which resources of a parsed file.
+
+Shared by the pytest collector, the example-corpus tests and the benchmarks,
+so all three see exactly the same (resource, control) pairs.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable
+
+from .catalog import Catalog
+from .controls import Control, Violation
+from .discovery import Candidate, classify
+from .documents import ParsedFile, parse_text, read_text
+from .resources import Resource
+
+
+@dataclass
+class Plan:
+    checks: list[tuple[Resource, Control]] = field(default_factory=list)
+    claimed: bool = False  # some document was recognised by a platform
+
+
+def plan_checks(
+    parsed: ParsedFile,
+    candidate: Candidate,
+    catalog: Catalog,
+    wants: Callable[[str], bool] = lambda control_id: True,
+) -> Plan:
+    """Every applicable (resource, control) pair, in document then id order."""
+    plan = Plan()
+    for document in parsed.documents:
+        platform = next(
+            (
+                catalog.platforms[name]
+                for name in candidate.platforms
+                if name in catalog.platforms and catalog.platforms[name].detect(document)
+            ),
+            None,
+        )
+        if platform is None:
+            continue
+        plan.claimed = True
+        for resource in platform.resources(document):
+            for control in catalog.for_platform(resource.platform):
+                if wants(control.id) and control.is_applicable(resource):
+                    plan.checks.append((resource, control))
+    return plan
+
+
+def scan_file(path: Path, relpath: str, catalog: Catalog, max_size: int = 5 * 1024 * 1024) -> tuple[ParsedFile | None, list[tuple[Resource, Control, list[Violation]]]]:
+    """Parse and evaluate one file outside pytest (tests and benchmarks)."""
+    candidate = classify(Path(relpath))
+    if candidate is None:
+        return None, []
+    parsed = parse_text(relpath, candidate.format, read_text(path, relpath, max_size))
+    plan = plan_checks(parsed, candidate, catalog)
+    return parsed, [(resource, control, control.evaluate(resource)) for resource, control in plan.checks]

@@ -1,0 +1,147 @@
+"""pytest hook implementations; each delegates to the module that does the work."""
+
+from __future__ import annotations
+
+import fnmatch
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from . import hookspecs
+from .catalog import Catalog, build_catalog
+from .collect import ControlItem, DeploymentFile, InputErrorItem
+from .discovery import classify, sniff
+from .documents import read_text
+from .errors import BaselineError, ParseError, SettingsError
+from .resources import clean_ref_part
+from .reporting.observer import RunObserver
+from .runner import can_run_lean, lean_protocol_allowed, run_input_error, run_lean
+from .settings import OPTIONS, Settings, resolve
+from .state import STATE, SessionState
+
+# Folders pytest skips by default (norecursedirs ".*") that hold deployment files.
+DEPLOYMENT_DOT_DIRS = frozenset({".do", ".ebextensions"})
+SNIFF_LIMIT = 65536
+
+
+def pytest_addhooks(pluginmanager: pytest.PytestPluginManager) -> None:
+    pluginmanager.add_hookspecs(hookspecs)
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    group = parser.getgroup("paassec", "security baselines for PaaS deployment files")
+    for flag, ini, ini_type, help_text in OPTIONS:
+        if flag is not None:
+            kwargs: dict[str, Any] = {"action": "append"} if ini_type in ("paths", "args") else {}
+            group.addoption(flag, dest=ini, default=None, help=help_text, **kwargs)
+        default: Any = True if ini_type == "bool" else None
+        parser.addini(ini, help_text, type=ini_type, default=default)  # type: ignore[arg-type]
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line(
+        "markers", "paassec(control, severity, platform, category): a pytest-paassec control check"
+    )
+    try:
+        settings = resolve(lambda name: config.getoption(name, None), config.getini, config.rootpath)
+    except SettingsError as exc:
+        raise pytest.UsageError(str(exc)) from None
+    state = SessionState(settings=settings, catalog=_load_catalog(config, settings))
+    state.lean_protocol = lean_protocol_allowed(config)
+    config.stash[STATE] = state
+    config.pluginmanager.register(RunObserver(state), "paassec-observer")
+
+
+def _load_catalog(config: pytest.Config, settings: Settings) -> Catalog:
+    platforms = [p for contributed in config.hook.pytest_paassec_platforms(config=config) for p in contributed or ()]
+    controls = [c for contributed in config.hook.pytest_paassec_controls(config=config) for c in contributed or ()]
+    return build_catalog(
+        settings.baselines,
+        builtin=settings.builtin_baselines,
+        platforms=platforms,
+        controls=controls,
+        root=config.rootpath,
+    )
+
+
+def pytest_report_header(config: pytest.Config) -> list[str]:
+    state = config.stash[STATE]
+    catalog = state.catalog
+    line = f"paassec: {len(catalog.controls)} controls from {', '.join(catalog.sources) or 'no baselines'}"
+    if catalog.errors:
+        line += f" ({len(catalog.errors)} baseline errors)"
+    lines = [line, "paassec: " + "; ".join(state.settings.header())]
+    overridden = [c for c in catalog.controls if c.overridden]
+    for control in overridden:
+        lines.append(f"paassec: override {control.id}: {control.overridden}")
+    return lines
+
+
+def _excluded(relpath: str, settings: Settings) -> bool:
+    if settings.paths and not any(fnmatch.fnmatchcase(relpath, pattern) for pattern in settings.paths):
+        return True
+    return any(fnmatch.fnmatchcase(relpath, pattern) for pattern in settings.exclude)
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_ignore_collect(collection_path: Path, config: pytest.Config) -> bool | None:
+    """Walk into .do/ and .ebextensions/ unless the user ignores them explicitly."""
+    if collection_path.name not in DEPLOYMENT_DOT_DIRS:
+        return None
+    ignored = [Path(p).resolve() for p in config.getoption("ignore") or ()]
+    globs = config.getoption("ignore_glob") or ()
+    if collection_path.resolve() in ignored or any(fnmatch.fnmatch(str(collection_path), g) for g in globs):
+        return True
+    return False if collection_path.is_dir() else None
+
+
+def pytest_collect_file(file_path: Path, parent: pytest.Collector) -> pytest.Collector | None:
+    candidate = classify(file_path)
+    if candidate is None:
+        return None
+    state = parent.config.stash[STATE]
+    try:
+        relpath = file_path.relative_to(parent.config.rootpath).as_posix()
+    except ValueError:
+        relpath = file_path.as_posix()
+    if _excluded(relpath, state.settings):
+        return None
+    text = None
+    if not candidate.by_name:
+        try:
+            text = read_text(file_path, relpath, state.settings.max_file_size)
+        except ParseError:
+            # Unreadable, binary or too large: sniff the head; if it looks like
+            # a deployment file, collecting it reports the error as an item.
+            try:
+                with open(file_path, "rb") as handle:
+                    head = handle.read(SNIFF_LIMIT).decode("utf-8", "replace")
+            except OSError:
+                return None
+            if not sniff(candidate, head):
+                return None
+        else:
+            if not sniff(candidate, text):
+                return None
+    return DeploymentFile.from_parent(parent, path=file_path, candidate=candidate, text=text)
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(session: pytest.Session, config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Baseline errors become error items, so a broken baseline is never silent."""
+    errors: list[BaselineError] = config.stash[STATE].catalog.errors
+    for error in errors:
+        name = f"PAASSEC-BASELINE[{clean_ref_part(error.path)}:{error.line or 1}]"
+        items.insert(0, InputErrorItem.from_parent(session, name=name, error=error))
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_runtest_protocol(item: pytest.Item, nextitem: pytest.Item | None) -> bool | None:
+    if isinstance(item, ControlItem) and item.config.stash[STATE].lean_protocol and can_run_lean(item):
+        if run_lean(item, nextitem):
+            return True
+    if isinstance(item, InputErrorItem):
+        run_input_error(item, nextitem)
+        return True
+    return None

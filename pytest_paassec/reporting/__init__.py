@@ -1,0 +1,1 @@
+"""Outputs beyond pytest's own: failure text and the terminal summary."""

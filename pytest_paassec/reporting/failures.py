@@ -1,0 +1,44 @@
+"""Failure text for control items, prepared once, never a Python traceback.
+
+The repr is pytest's own ``ReprExceptionInfo`` with one native entry holding
+our text, and a ``reprcrash`` whose message is the one-line summary.  That
+shape matters: JUnit takes ``failure@message`` from ``reprcrash``, ``--tb=line``
+prints it, pytest-xdist serialises it faithfully, and pytest's traceback
+machinery (quadratic in the number of failures, pytest-dev/pytest#13360)
+is never involved.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from _pytest._code.code import ReprEntryNative, ReprExceptionInfo, ReprFileLocation, ReprTraceback
+
+if TYPE_CHECKING:
+    from ..controls import Control, Violation
+    from ..errors import LocatedError
+    from ..resources import Resource
+
+
+def prepared_repr(path: str, line: int, summary: str, body: list[str]) -> ReprExceptionInfo:
+    lines = [summary + "\n"] + [text + "\n" for text in body]
+    return ReprExceptionInfo(
+        reprtraceback=ReprTraceback([ReprEntryNative(lines)], None, "native"),
+        reprcrash=ReprFileLocation(path, line, summary),
+    )
+
+
+def control_failure_repr(control: Control, resource: Resource, violations: list[Violation]) -> ReprExceptionInfo:
+    body = ["  " + violation.render() for violation in violations]
+    if control.remediation:
+        body.append("Remediation: " + " ".join(control.remediation.split()))
+    if control.references:
+        body.append("References: " + ", ".join(control.references))
+    if control.overridden:
+        body.append("Severity override: " + control.overridden)
+    first = violations[0]
+    return prepared_repr(first.file, first.line, control.summary(resource, violations), body)
+
+
+def located_error_repr(error: LocatedError) -> ReprExceptionInfo:
+    return prepared_repr(error.path, error.line or 1, error.render(), [])

@@ -1,0 +1,45 @@
+"""Watches reports during the run: the summary table and the exit status.
+
+Registered once per session as a plugin object, so it holds the session's
+state without module globals.  On an xdist controller it sees every
+worker's reports.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from ..state import SessionState
+
+
+class RunObserver:
+    def __init__(self, state: SessionState) -> None:
+        self.state = state
+
+    def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
+        self.state.summary.record(report, self.state.settings.fail_on)
+
+    def pytest_collectreport(self, report: pytest.CollectReport) -> None:
+        if report.failed:
+            self.state.summary.blocking += 1
+
+    def pytest_sessionfinish(self, session: pytest.Session, exitstatus: int) -> None:
+        # Failures below --paassec-fail-on stay in every report but do not
+        # fail the run: only they failed, so the run is a success.
+        summary = self.state.summary
+        if exitstatus == pytest.ExitCode.TESTS_FAILED and summary.blocking == 0 and summary.below_threshold:
+            session.exitstatus = pytest.ExitCode.OK
+
+    def pytest_terminal_summary(self, terminalreporter: Any) -> None:
+        state = self.state
+        if not state.summary.checked and not state.summary.errors and not state.unrecognized:
+            return
+        terminalreporter.section("paassec summary")
+        for line in state.summary.lines(state.settings.fail_on):
+            terminalreporter.line(line)
+        for path in sorted(state.unrecognized):
+            terminalreporter.line(
+                f"not checked: {path} is named like a deployment file but no platform recognised its content"
+            )

@@ -1,0 +1,96 @@
+"""The end-of-run summary tables, built from reports on the controller.
+
+Everything comes from ``report.user_properties``, which pytest-xdist carries
+from the workers, so the tables are the same with or without ``-n``.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Any
+
+from tabulate import tabulate
+
+from ..controls import Severity
+
+
+@dataclass
+class Summary:
+    checked: int = 0
+    passed: int = 0
+    failed: int = 0
+    at_threshold: int = 0  # control failures at or above fail-on
+    below_threshold: int = 0  # control failures that do not fail the run
+    blocking: int = 0  # any failure or error that does fail the run
+    errors: int = 0  # files or baselines that could not be evaluated
+    by_severity_platform: Counter[tuple[str, str]] = field(default_factory=Counter)
+    failing_controls: dict[str, dict[str, Any]] = field(default_factory=dict)
+
+    def record(self, report: Any, fail_on: Severity) -> None:
+        props = dict(report.user_properties) if report.user_properties else {}
+        control = props.get("paassec.control")
+        if control is None:
+            if report.failed:
+                self.blocking += 1
+            return
+        if control.startswith("PAASSEC-") and report.failed:
+            self.errors += 1
+            self.blocking += 1
+            return
+        if report.when != "call":
+            if report.failed:  # a crash before or after the check itself
+                self.blocking += 1
+            return
+        self.checked += 1
+        if report.passed:
+            self.passed += 1
+            return
+        if not report.failed:
+            return
+        severity = Severity.parse(props["paassec.severity"])
+        self.failed += 1
+        if severity >= fail_on:
+            self.at_threshold += 1
+            self.blocking += 1
+        else:
+            self.below_threshold += 1
+        platform = props.get("paassec.platform", "?")
+        self.by_severity_platform[(severity.label, platform)] += 1
+        entry = self.failing_controls.setdefault(
+            control, {"severity": severity, "title": props.get("paassec.title", ""), "resources": set(), "platforms": set()}
+        )
+        entry["resources"].add((props.get("paassec.file", ""), props.get("paassec.resource", "")))
+        entry["platforms"].add(platform)
+
+    def lines(self, fail_on: Severity) -> list[str]:
+        out = [
+            f"{self.checked} control checks: {self.passed} passed, {self.failed} failed "
+            f"({self.at_threshold} at or above fail-on {fail_on.label}), "
+            f"{self.errors} input errors"
+        ]
+        if self.below_threshold:
+            out.append(
+                f"{self.below_threshold} failures below the fail-on threshold ({fail_on.label}) are reported but do not fail the run"
+            )
+        if not self.by_severity_platform:
+            return out
+        platforms = sorted({p for _, p in self.by_severity_platform})
+        rows = []
+        for severity in sorted(Severity, reverse=True):
+            counts = [self.by_severity_platform.get((severity.label, p), 0) for p in platforms]
+            if any(counts):
+                rows.append([severity.label, *counts, sum(counts)])
+        out.append("")
+        out.extend(tabulate(rows, headers=["severity", *platforms, "total"], tablefmt="simple").splitlines())
+        control_rows = [
+            [control, entry["severity"].label, ", ".join(sorted(entry["platforms"])), len(entry["resources"]), entry["title"]]
+            for control, entry in sorted(
+                self.failing_controls.items(), key=lambda kv: (-kv[1]["severity"], -len(kv[1]["resources"]), kv[0])
+            )
+        ]
+        out.append("")
+        out.extend(
+            tabulate(control_rows, headers=["failing control", "severity", "platforms", "resources", "title"], tablefmt="simple").splitlines()
+        )
+        return out

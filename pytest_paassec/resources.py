@@ -1,0 +1,56 @@
+"""Resources: the units a platform adapter cuts a document into.
+
+A Kubernetes document is one resource; a compose file holds one per service;
+a Cloud Foundry manifest one per application.  Every item is one control on
+one resource, named ``CONTROL-ID[resource.ref]``.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any, Callable
+
+from .documents import Document
+
+# A subject is a named part of a resource that controls address: the whole
+# resource, a Kubernetes pod spec, every container...  Each entry is a path
+# (relative to the resource data) and the value there.
+SubjectEntries = list[tuple[tuple, Any]]
+SubjectFinder = Callable[["Resource"], SubjectEntries]
+
+_UNSAFE = re.compile(r"::|[\s@\[\]]+")
+
+
+def clean_ref_part(text: Any) -> str:
+    """A name safe inside an item id: no spaces, ``::``, ``@`` or brackets."""
+    cleaned = _UNSAFE.sub("_", str(text)).strip("_")
+    return cleaned or "_"
+
+
+@dataclass(eq=False)
+class Resource:
+    platform: str
+    kind: str
+    name: str
+    document: Document
+    data: Any
+    path: tuple = ()  # where ``data`` sits in ``document.data``
+    scope: str | None = None  # namespace, app, service... when the platform has one
+    subjects: dict[str, SubjectFinder] = field(default_factory=dict)
+
+    @property
+    def ref(self) -> str:
+        parts = [self.kind, self.scope, self.name] if self.scope else [self.kind, self.name]
+        return "/".join(clean_ref_part(p) for p in parts)
+
+    @property
+    def line(self) -> int:
+        return self.document.line_of(self.path)
+
+    def select(self, subject: str) -> SubjectEntries:
+        """Entries of a named subject; ``resource`` is the data itself."""
+        if subject == "resource":
+            return [((), self.data)]
+        finder = self.subjects.get(subject)
+        return finder(self) if finder is not None else []
