@@ -17,7 +17,7 @@ from .conditions import ConditionError, compile_condition
 from .controls import CATEGORIES, Control, Severity, condition_check
 from .documents import parse_text, read_text
 from .errors import BaselineError
-from .selectors import SelectorCache
+from .pathselect import SelectorCache
 
 CONTROL_ID = re.compile(r"^[A-Z][A-Z0-9]*(-[A-Z0-9]+)+$")
 REQUIRED = ("id", "title", "severity", "category", "expect")

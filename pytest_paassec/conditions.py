@@ -22,7 +22,7 @@ from decimal import Decimal
 from typing import Any, Callable
 
 from .quantity import parse_quantity
-from .selectors import Selector, SelectorCache, SelectorError
+from .pathselect import Selector, SelectorCache, SelectorError
 
 MISSING: Any = type("Missing", (), {"__repr__": lambda self: "<missing>"})()
 

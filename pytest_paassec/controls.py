@@ -7,8 +7,9 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Callable
 
 from .conditions import MISSING, Condition, Finding
-from .secrets import render_value
-from .selectors import format_path
+from .masking import render_value
+from .pathselect import format_path
+from .workload import View
 
 if TYPE_CHECKING:
     from .resources import Resource
@@ -109,8 +110,10 @@ class Control:
         """Run the check on each subject entry; locate findings in the file."""
         document = resource.document
         violations = []
+        # Inside a normalized View, a finding's path names View keys, not
+        # file structure: the entry's own source path is where it points.
         findings = [
-            (base + finding.path, finding)
+            (base if isinstance(value, View) else base + finding.path, finding)
             for base, value in self.entries(resource)
             for finding in self.check(value)
         ]

@@ -55,10 +55,10 @@ def classify(path: PurePath) -> Candidate | None:
     if name == "Procfile":
         return Candidate("procfile", ("heroku",), True)
     if lower.endswith(".toml"):
-        if lower == "fly.toml" or (lower.startswith("fly.") and lower != "fly.toml"):
+        if lower.startswith("fly."):  # fly.toml, fly.staging.toml, fly.template.toml
             return Candidate("toml", ("flyio",), True)
         return None
-    if parent == ".ebextensions" and lower.endswith(".config"):
+    if lower.endswith(".config") and ".ebextensions" in path.parts:
         return Candidate("yaml", ("elasticbeanstalk",), True)
     if lower == "dockerrun.aws.json":
         return Candidate("json", ("elasticbeanstalk",), True)

@@ -19,7 +19,9 @@ class ElasticBeanstalk(Platform):
         data = document.data
         if not isinstance(data, dict):
             return False
-        return "AWSEBDockerrunVersion" in data or bool(set(data) & _CONFIG_KEYS)
+        if "AWSEBDockerrunVersion" in data:
+            return True
+        return ".ebextensions/" in f"/{document.path}" and bool(set(data) & _CONFIG_KEYS)
 
     def resources(self, document: Document) -> list[Resource]:
         data = document.data

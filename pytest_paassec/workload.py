@@ -1,0 +1,161 @@
+"""The normalized workload view: the same shape on every platform.
+
+Each platform adapter offers these subjects (see ``Platform.subjects``):
+
+``env``
+    one entry per environment variable or app setting::
+
+        {name, value, reference}
+
+    ``value`` is the literal string (``None`` when the setting is a reference
+    or has no value); ``reference`` is true for ``secretKeyRef``, ``${VAR}``,
+    ``((var))``, Key Vault references, ``generateValue``, ``sync: false``,
+    ``type: SECRET``... anything that is not a value written in the file.
+
+``images``
+    one entry per container image reference::
+
+        {image, registry, repository, tag, digest}
+
+``endpoints``
+    one entry per way in from outside the platform's private network::
+
+        {port, protocol, public, tls}
+
+    ``public`` and ``tls`` are true, false or null (unknown).
+
+``workload``
+    one entry per runnable unit (container, app, process, service)::
+
+        {memory_bytes, cpu_millicores, instances, max_instances,
+         run_as_root, privileged, health_check, runtime}
+
+    Unknown is ``None``, never a guess: a control decides what unknown means
+    (``missing: pass`` or the default, fail).
+
+Entries are :class:`View` objects paired with the path of the source node
+they came from, so a violation points at the real file and line; a finding's
+path inside a view (``value``, ``tag``...) is not a path in the file and is
+not appended.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from .quantity import parse_quantity
+from .masking import is_reference
+
+NORMALIZED_SUBJECTS = ("env", "images", "endpoints", "workload")
+
+
+class View(dict):  # type: ignore[type-arg]
+    """A normalized record; its keys are not paths in the source file."""
+
+    __slots__ = ()
+
+
+def env_entry(name: Any, value: Any, reference: bool = False) -> View:
+    """An environment variable; a literal that is a placeholder counts as a reference."""
+    if value is not None and not isinstance(value, str):
+        value = str(value).lower() if isinstance(value, bool) else str(value)
+    if not reference and isinstance(value, str) and value.strip() and is_reference(value):
+        reference = True
+    return View(name=str(name), value=None if reference else value, reference=reference)
+
+
+_DIGEST = re.compile(r"@(sha256:[0-9a-fA-F]{64})$")
+
+
+def image_entry(reference: Any) -> View:
+    """Split ``registry/repository:tag@digest``; Docker Hub when no registry is named."""
+    text = str(reference).strip() if reference is not None else ""
+    digest = None
+    match = _DIGEST.search(text)
+    if match:
+        digest = match.group(1)
+        text = text[: match.start()]
+    registry = None
+    first, sep, rest = text.partition("/")
+    if sep and ("." in first or ":" in first or first == "localhost"):
+        registry, text = first, rest
+    tag = None
+    name, colon, maybe_tag = text.rpartition(":")
+    if colon and "/" not in maybe_tag:
+        text, tag = name, maybe_tag
+    return View(
+        image=str(reference) if reference is not None else "",
+        registry=registry or "docker.io",
+        repository=text,
+        tag=tag,
+        digest=digest,
+    )
+
+
+def endpoint_entry(port: Any, protocol: str | None = None, public: bool | None = None, tls: bool | None = None) -> View:
+    try:
+        number: Any = int(port) if port is not None else None
+    except (TypeError, ValueError):
+        number = str(port)
+    return View(port=number, protocol=protocol, public=public, tls=tls)
+
+
+def workload_entry(
+    *,
+    memory: Any = None,
+    cpu: Any = None,
+    instances: Any = None,
+    max_instances: Any = None,
+    run_as_root: bool | None = None,
+    privileged: bool | None = None,
+    health_check: bool | None = None,
+    runtime: str | None = None,
+    memory_unit: str = "",
+) -> View:
+    """A runnable unit. ``memory`` and ``cpu`` accept quantities (``512Mi``, ``0.5``)."""
+    memory_bytes = None
+    if memory is not None:
+        value = parse_quantity(f"{memory}{memory_unit}" if isinstance(memory, (int, float)) and memory_unit else memory)
+        memory_bytes = int(value) if value is not None else None
+    cpu_millicores = None
+    if cpu is not None:
+        value = parse_quantity(cpu)
+        cpu_millicores = int(value * 1000) if value is not None else None
+    return View(
+        memory_bytes=memory_bytes,
+        cpu_millicores=cpu_millicores,
+        instances=_int(instances),
+        max_instances=_int(max_instances),
+        run_as_root=run_as_root,
+        privileged=privileged,
+        health_check=health_check,
+        runtime=runtime,
+    )
+
+
+def _int(value: Any) -> int | None:
+    if isinstance(value, bool):
+        return None
+    try:
+        return int(value) if value is not None else None
+    except (TypeError, ValueError):
+        return None
+
+
+def env_from_mapping(mapping: Any, base: tuple) -> list[tuple[tuple, View]]:
+    """``{NAME: value}`` env blocks (compose, App Engine, Cloud Foundry, fly...)."""
+    if not isinstance(mapping, dict):
+        return []
+    return [(base + (name,), env_entry(name, value)) for name, value in mapping.items()]
+
+
+def env_from_list(items: Any, base: tuple) -> list[tuple[tuple, View]]:
+    """``["NAME=value", ...]`` env lists (compose)."""
+    entries = []
+    if isinstance(items, list):
+        for index, item in enumerate(items):
+            if isinstance(item, str):
+                name, sep, value = item.partition("=")
+                entries.append((base + (index,), env_entry(name, value if sep else None, reference=not sep)))
+    return entries
