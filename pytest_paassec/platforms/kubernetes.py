@@ -7,6 +7,7 @@ from typing import Any
 from ..documents import Document
 from ..resources import Resource, SubjectEntries
 from .base import Platform, mapping
+from .kubernetes_security import SECURITY_SUBJECTS
 
 # Where the pod spec sits, by kind.
 POD_SPEC_PATHS: dict[str, tuple] = {
@@ -63,7 +64,7 @@ def containers(resource: Resource) -> SubjectEntries:
 class Kubernetes(Platform):
     name = "kubernetes"
     title = "Kubernetes, OpenShift and Knative"
-    subjects = {"pod_spec": pod_spec, "containers": containers}
+    subjects = {"pod_spec": pod_spec, "containers": containers, **SECURITY_SUBJECTS}
 
     def detect(self, document: Document) -> bool:
         data = document.data
