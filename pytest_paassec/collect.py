@@ -49,6 +49,12 @@ class DeploymentFile(pytest.File):
             self._hook_proxy = self.session.gethookproxy(self.path)
         return self._hook_proxy
 
+    def child_id(self, name: str) -> str:
+        # Given as a string so pytest (9.2+) parses "ID[ref]" as a name with
+        # parameters, exactly as it parses ids read back from its cache;
+        # otherwise --lf and --ff would not recognise our items.
+        return f"{self.nodeid}::{name}"
+
     @property
     def relpath(self) -> str:
         try:
@@ -62,7 +68,7 @@ class DeploymentFile(pytest.File):
         try:
             text = self._text if self._text is not None else read_text(self.path, relpath, state.settings.max_file_size)
         except ParseError as error:
-            yield InputErrorItem.from_parent(self, name="PAASSEC-INPUT[file]", error=error)
+            yield InputErrorItem.from_parent(self, name="PAASSEC-INPUT[file]", nodeid=self.child_id("PAASSEC-INPUT[file]"), error=error)
             return
         self._text = None  # the parsed file keeps it; do not hold two copies
         parsed = parse_text(relpath, self.candidate.format, text)
@@ -76,9 +82,9 @@ class DeploymentFile(pytest.File):
             seen = names[name] = names.get(name, 0) + 1
             if seen > 1:
                 name = f"{control.id}[{resource.ref}~{seen}]"
-            yield ControlItem.from_parent(self, name=name, control=control, resource=resource)
+            yield ControlItem.from_parent(self, name=name, nodeid=self.child_id(name), control=control, resource=resource)
         if parsed.error is not None:
-            yield InputErrorItem.from_parent(self, name="PAASSEC-INPUT[parse]", error=parsed.error)
+            yield InputErrorItem.from_parent(self, name="PAASSEC-INPUT[parse]", nodeid=self.child_id("PAASSEC-INPUT[parse]"), error=parsed.error)
         elif not plan.claimed and self.candidate.by_name:
             state.unrecognized.append(parsed.relpath)
 
@@ -103,8 +109,8 @@ class ControlItem(pytest.Item):
         file: DeploymentFile = self.parent  # type: ignore[assignment]
         marks = file.session.stash.setdefault(_MARK_CACHE, {})
         self.add_marker(_marker_for(control, resource.platform, marks))
-        for word in (control.severity.label, control.category, resource.platform):
-            self.keywords[word] = True
+        # -k matches these words as it matches names and markers.
+        self.extra_keyword_matches.update((control.severity.label, control.category, resource.platform))
         self._line = resource.line
         self.user_properties = [
             ("paassec.control", control.id),

@@ -128,7 +128,9 @@ def _datum_path(datum: DatumInContext) -> tuple:
         if isinstance(piece, Fields) and len(piece.fields) == 1:
             parts.append(piece.fields[0])
         elif isinstance(piece, Index):
-            index = piece.index
+            # jsonpath-ng >= 1.7 holds ``indices``; older releases ``index``.
+            indices = getattr(piece, "indices", None) or (piece.index,)
+            index = indices[0]
             parent = current.context.value if current.context is not None else None
             if isinstance(parent, list) and index < 0:
                 index += len(parent)

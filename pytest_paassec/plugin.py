@@ -133,7 +133,7 @@ def pytest_collection_modifyitems(session: pytest.Session, config: pytest.Config
     errors: list[BaselineError] = config.stash[STATE].catalog.errors
     for error in errors:
         name = f"PAASSEC-BASELINE[{clean_ref_part(error.path)}:{error.line or 1}]"
-        items.insert(0, InputErrorItem.from_parent(session, name=name, error=error))
+        items.insert(0, InputErrorItem.from_parent(session, name=name, nodeid=name, error=error))
 
 
 @pytest.hookimpl(tryfirst=True)

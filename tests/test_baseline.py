@@ -1,0 +1,96 @@
+"""Baseline loading: valid controls compile, every mistake is located."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from pytest_paassec.baseline import BaselineLoader, builtin_baseline_dir
+from pytest_paassec.controls import Severity
+from pytest_paassec.platforms import PLATFORM_NAMES
+
+GOOD = """\
+baseline: team
+controls:
+  - id: TEAM-NET-001
+    title: No LoadBalancer services
+    severity: high
+    category: network
+    platforms: [kubernetes]
+    kinds: [Service]
+    expect: {path: spec.type, not_equals: LoadBalancer}
+    remediation: Use an Ingress.
+    references: ["NIST 800-53 SC-7"]
+"""
+
+
+def load(tmp_path: Path, text: str):  # type: ignore[no-untyped-def]
+    path = tmp_path / "team.yaml"
+    path.write_text(text)
+    loader = BaselineLoader(PLATFORM_NAMES, frozenset({"containers", "pod_spec"}), tmp_path)
+    return loader.load_paths([path])
+
+
+def test_valid_control(tmp_path: Path) -> None:
+    result = load(tmp_path, GOOD)
+    assert not result.errors
+    [control] = result.controls
+    assert (control.id, control.severity, control.kinds, control.source) == ("TEAM-NET-001", Severity.HIGH, frozenset({"Service"}), "team.yaml:3")
+    assert control.check({"spec": {"type": "LoadBalancer"}})
+    assert not control.check({"spec": {"type": "ClusterIP"}})
+
+
+@pytest.mark.parametrize(
+    "replace, new, line, message",
+    [
+        ("severity: high", "severity: urgent", 5, "unknown severity 'urgent'"),
+        ("category: network", "category: networking", 6, "unknown category"),
+        ("platforms: [kubernetes]", "platforms: [kubernetis]", 7, "unknown platform 'kubernetis'"),
+        ("id: TEAM-NET-001", "id: team net 1", 3, "invalid control id"),
+        ("    remediation: Use an Ingress.\n", "    remedy: x\n", 10, "unknown key 'remedy'"),
+        ("not_equals: LoadBalancer", "not_equal: LoadBalancer", 9, "unknown operator 'not_equal'"),
+        ("spec.type, not", "'spec[?(', not", 9, "invalid JSONPath"),
+        ("    expect: {path: spec.type, not_equals: LoadBalancer}\n", "", 3, "missing 'expect'"),
+    ],
+)
+def test_errors_name_file_line_and_fix(tmp_path: Path, replace: str, new: str, line: int, message: str) -> None:
+    result = load(tmp_path, GOOD.replace(replace, new))
+    assert not result.controls
+    [error] = result.errors
+    assert (error.path, error.line) == ("team.yaml", line)
+    assert message in error.problem
+
+
+def test_one_bad_control_keeps_the_others(tmp_path: Path) -> None:
+    second = GOOD.split("controls:\n")[1].replace("TEAM-NET-001", "TEAM-NET-002").replace("severity: high", "severity: nope")
+    result = load(tmp_path, GOOD + second)
+    assert [c.id for c in result.controls] == ["TEAM-NET-001"]
+    assert [e.line for e in result.errors] == [14]
+
+
+def test_duplicate_ids_are_errors(tmp_path: Path) -> None:
+    result = load(tmp_path, GOOD + GOOD.split("controls:\n")[1])
+    assert len(result.controls) == 1
+    [error] = result.errors
+    assert error.line == 12 and "duplicate control id TEAM-NET-001 (first defined at team.yaml:3)" in error.problem
+
+
+def test_invalid_yaml_and_wrong_shape(tmp_path: Path) -> None:
+    [error] = load(tmp_path, "controls: [\n").errors
+    assert error.path == "team.yaml" and error.line == 2
+    [error] = load(tmp_path, "- id: X\n").errors
+    assert "one YAML mapping" in error.problem
+    [error] = load(tmp_path, "controls: {}\n").errors
+    assert "'controls' must be a list" in error.problem
+
+
+def test_missing_path_is_an_error(tmp_path: Path) -> None:
+    loader = BaselineLoader(PLATFORM_NAMES, frozenset(), tmp_path)
+    [error] = loader.load_paths([tmp_path / "nope.yaml"]).errors
+    assert "does not exist" in error.problem
+
+
+def test_builtin_baselines_ship_with_the_package() -> None:
+    directory = builtin_baseline_dir()
+    assert (directory / "kubernetes.yaml").is_file()

@@ -1,0 +1,133 @@
+"""The condition language: every operator, compound forms and compile errors."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from pytest_paassec.conditions import MISSING, ConditionError, compile_condition
+from pytest_paassec.pathselect import SelectorCache
+
+
+def check(spec: Any, data: Any) -> list:
+    return compile_condition(spec, SelectorCache()).check(data, ())
+
+
+def holds(spec: Any, data: Any) -> bool:
+    return not check(spec, data)
+
+
+@pytest.mark.parametrize(
+    "spec, passing, failing",
+    [
+        ({"path": "a", "exists": True}, {"a": None}, {}),
+        ({"path": "a", "exists": False}, {}, {"a": 1}),
+        ({"path": "a", "absent": True}, {"b": 1}, {"a": False}),
+        ({"path": "a", "equals": True}, {"a": True}, {"a": "true"}),
+        ({"path": "a", "equals": 1}, {"a": 1.0}, {"a": True}),
+        ({"path": "a", "not_equals": True}, {}, {"a": True}),
+        ({"path": "a", "one_of": ["x", "y"]}, {"a": "y"}, {"a": "z"}),
+        ({"path": "a", "not_one_of": ["x"]}, {"a": "y"}, {"a": "x"}),
+        ({"path": "a", "matches": "^v[0-9]+$"}, {"a": "v12"}, {"a": "latest"}),
+        ({"path": "a", "not_matches": ":latest$"}, {"a": "nginx:1.2"}, {"a": "nginx:latest"}),
+        ({"path": "a", "contains": "ALL"}, {"a": ["ALL"]}, {"a": ["NET_RAW"]}),
+        ({"path": "a", "contains": "ab"}, {"a": "xaby"}, {"a": "xy"}),
+        ({"path": "a", "not_contains": "SYS_ADMIN"}, {"a": ["CHOWN"]}, {"a": ["SYS_ADMIN"]}),
+        ({"path": "a", "le": "2Gi"}, {"a": "512Mi"}, {"a": "3Gi"}),
+        ({"path": "a", "lt": 10}, {"a": 9}, {"a": 10}),
+        ({"path": "a", "ge": "250m"}, {"a": "0.5"}, {"a": "100m"}),
+        ({"path": "a", "gt": 0}, {"a": 1}, {"a": "lots"}),
+        ({"path": "a", "min_length": 1}, {"a": [1]}, {"a": []}),
+        ({"path": "a", "max_length": 2}, {"a": "ab"}, {"a": "abc"}),
+    ],
+)
+def test_each_operator(spec: dict, passing: Any, failing: Any) -> None:
+    assert holds(spec, passing)
+    assert not holds(spec, failing)
+
+
+def test_missing_defaults_and_override() -> None:
+    assert not holds({"path": "a", "equals": 1}, {})
+    assert holds({"path": "a", "not_equals": 1}, {})
+    assert holds({"path": "a", "equals": 1, "missing": "pass"}, {})
+    assert not holds({"path": "a", "not_equals": 1, "missing": "fail"}, {})
+
+
+def test_findings_name_path_found_and_expected() -> None:
+    [finding] = check({"path": "spec.containers[*].image", "not_matches": ":latest$"}, {"spec": {"containers": [{"image": "a:1"}, {"image": "b:latest"}]}})
+    assert finding.path == ("spec", "containers", 1, "image")
+    assert finding.found == "b:latest"
+    assert finding.expected == "does not match /:latest$/"
+    [missing] = check({"path": "spec.securityContext.runAsNonRoot", "equals": True}, {"spec": {}})
+    assert missing.path == ("spec", "securityContext", "runAsNonRoot") and missing.found is MISSING
+
+
+def test_match_any() -> None:
+    spec = {"path": "ports[*]", "equals": 443, "match": "any"}
+    assert holds(spec, {"ports": [80, 443]})
+    assert not holds(spec, {"ports": [80, 8080]})
+
+
+def test_compound_forms() -> None:
+    both = {"all_of": [{"path": "a", "equals": 1}, {"path": "b", "equals": 2}]}
+    assert holds(both, {"a": 1, "b": 2}) and len(check(both, {"a": 0, "b": 0})) == 2
+    assert holds([{"path": "a", "equals": 1}], {"a": 1})  # a list is all_of
+    either = {"any_of": [{"path": "a", "equals": 1}, {"path": "b", "equals": 2}]}
+    assert holds(either, {"b": 2}) and len(check(either, {})) == 1
+    neither = {"none_of": [{"path": "a", "equals": True}, {"path": "b", "equals": True}]}
+    assert holds(neither, {"a": False}) and len(check(neither, {"a": True, "b": True})) == 2
+    negated = {"not": {"path": "type", "one_of": ["LoadBalancer", "NodePort"]}}
+    [finding] = check(negated, {"type": "NodePort"})
+    assert finding.path == ("type",) and finding.found == "NodePort"
+    assert holds(negated, {"type": "ClusterIP"})
+
+
+def test_for_each_with_where_and_nesting() -> None:
+    spec = {
+        "for_each": {
+            "path": "rules[*]",
+            "where": {"path": "http", "exists": True},
+            "expect": {"for_each": {"path": "http.paths[*]", "expect": {"path": "backend", "exists": True}}},
+        }
+    }
+    data = {"rules": [{"host": "a"}, {"http": {"paths": [{"backend": 1}, {}]}}]}
+    [finding] = check(spec, data)
+    assert finding.path == ("rules", 1, "http", "paths", 1, "backend")
+
+
+def test_jsonpath_ng_for_filters_and_recursive_descent() -> None:
+    data = {"env": [{"name": "A", "value": "1"}, {"name": "PASSWORD", "value": "x"}]}
+    [finding] = check({"path": "$.env[?(@.name == 'PASSWORD')].value", "absent": True}, data)
+    assert finding.path == ("env", 1, "value")
+    assert len(check({"path": "$..value", "absent": True}, data)) == 2
+
+
+@pytest.mark.parametrize(
+    "spec, message",
+    [
+        ({"path": "a"}, "exactly one operator"),
+        ({"path": "a", "equals": 1, "one_of": [1]}, "exactly one operator"),
+        ({"path": "a", "equal": 1}, "unknown operator 'equal'"),
+        ({"path": "a", "one_of": "x"}, "takes a list"),
+        ({"path": "a", "matches": "("}, "invalid regular expression"),
+        ({"path": "a", "matches": "(a+)+$"}, "backtrack"),
+        ({"path": "a", "le": "lots"}, "number or quantity"),
+        ({"path": "a", "min_length": -1}, "whole number"),
+        ({"path": "a[?(", "exists": True}, "invalid JSONPath"),
+        ({"path": "a", "exists": True, "missing": "maybe"}, "missing takes"),
+        ({"for_each": {"path": "a"}}, "for_each needs"),
+        ({"any_of": []}, "non-empty list"),
+        ("equals", "must be a mapping"),
+    ],
+)
+def test_compile_errors(spec: Any, message: str) -> None:
+    with pytest.raises(ConditionError, match=message):
+        compile_condition(spec, SelectorCache())
+
+
+def test_evaluation_is_pure() -> None:
+    condition = compile_condition({"path": "a[*]", "le": "1Gi"}, SelectorCache())
+    data = {"a": ["512Mi", "2Gi"]}
+    assert condition.check(data, ()) == condition.check(data, ())
+    assert data == {"a": ["512Mi", "2Gi"]}

@@ -1,0 +1,53 @@
+"""Settings: CLI over ini, validated with the source named."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from pytest_paassec.controls import Severity
+from pytest_paassec.errors import SettingsError
+from pytest_paassec.settings import DEFAULT_MAX_FILE_SIZE, Settings, resolve
+
+
+def make(options: dict | None = None, ini: dict | None = None) -> Settings:
+    options = options or {}
+    ini = {"paassec_builtin_baselines": True, **(ini or {})}
+    return resolve(lambda name: options.get(name), lambda name: ini.get(name), Path("."))
+
+
+def test_defaults() -> None:
+    settings = make()
+    assert settings.fail_on == Severity.LOW
+    assert settings.max_file_size == DEFAULT_MAX_FILE_SIZE
+    assert settings.builtin_baselines and not settings.select
+
+
+def test_cli_wins_over_ini() -> None:
+    settings = make({"paassec_fail_on": "critical"}, {"paassec_fail_on": "info"})
+    assert settings.fail_on == Severity.CRITICAL
+    assert make(ini={"paassec_fail_on": "High"}).fail_on == Severity.HIGH
+
+
+def test_errors_name_their_source() -> None:
+    with pytest.raises(SettingsError, match=r"^--paassec-fail-on: unknown severity 'urgent'"):
+        make({"paassec_fail_on": "urgent"})
+    with pytest.raises(SettingsError, match=r"^paassec_fail_on \(ini file\)"):
+        make(ini={"paassec_fail_on": "urgent"})
+    with pytest.raises(SettingsError, match="paassec_max_file_size"):
+        make(ini={"paassec_max_file_size": "big"})
+
+
+def test_select_and_ignore_by_id_or_prefix() -> None:
+    settings = make({"paassec_select": ["K8S-PSS,COMPOSE-NET-001"], "paassec_ignore": ["K8S-PSS-003"]})
+    assert settings.wants("K8S-PSS-001")
+    assert not settings.wants("K8S-PSS-003")
+    assert settings.wants("COMPOSE-NET-001")
+    assert not settings.wants("COMPOSE-NET-002")
+    assert not settings.wants("K8S-PSSX-001")
+
+
+def test_sizes() -> None:
+    assert make(ini={"paassec_max_file_size": "1MB"}).max_file_size == 2**20
+    assert make(ini={"paassec_max_file_size": "2048"}).max_file_size == 2048
