@@ -9,7 +9,7 @@ ones are kept, so one typo does not switch a whole baseline off silently.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Iterable
 
@@ -25,14 +25,31 @@ ALLOWED = frozenset(
     REQUIRED
     + ("platforms", "kinds", "subject", "when", "message", "remediation", "references", "sensitive", "description")
 )
-TOP_LEVEL = frozenset(("baseline", "description", "controls"))
+TOP_LEVEL = frozenset(("baseline", "description", "controls", "overrides"))
+OVERRIDE_KEYS = frozenset(("id", "severity", "disabled", "reason"))
 MAX_BASELINE_SIZE = 5 * 1024 * 1024
+
+
+@dataclass(frozen=True)
+class Override:
+    """A team's change to another baseline's control, with its reason."""
+
+    id: str
+    severity: Severity | None
+    disabled: bool
+    reason: str
+    source: str  # "file:line"
+
+    def describe(self) -> str:
+        change = "disabled" if self.disabled else f"severity set to {self.severity.label if self.severity else '?'}"
+        return f"{change} by {self.source}: {self.reason}"
 
 
 @dataclass
 class LoadResult:
     controls: list[Control] = field(default_factory=list)
     errors: list[BaselineError] = field(default_factory=list)
+    overrides: list[Override] = field(default_factory=list)
 
 
 class BaselineLoader:
@@ -77,6 +94,7 @@ class BaselineLoader:
                 self.load_file(file, result)
         result.controls.extend(extra or ())
         _reject_duplicates(result)
+        result.controls = apply_overrides(result.controls, result.overrides, result.errors)
         return result
 
     def load_file(self, path: Path, result: LoadResult) -> None:
@@ -105,7 +123,8 @@ class BaselineLoader:
                 result.errors.append(
                     BaselineError(shown, document.line_of((key,)), f"unknown top-level key {key!r}", "use baseline, description and controls")
                 )
-        controls = data.get("controls")
+        self._load_overrides(data.get("overrides"), shown, document, result)
+        controls = data.get("controls", [] if "overrides" in data else None)
         if not isinstance(controls, list):
             result.errors.append(
                 BaselineError(shown, document.line_of(("controls",)), "'controls' must be a list of controls", "see docs/baselines.md")
@@ -187,6 +206,38 @@ class BaselineLoader:
         )
 
     @staticmethod
+    def _load_overrides(overrides: Any, shown: str, document: Any, result: LoadResult) -> None:
+        if overrides is None:
+            return
+        if not isinstance(overrides, list):
+            result.errors.append(BaselineError(shown, document.line_of(("overrides",)), "'overrides' must be a list", "see docs/baselines.md"))
+            return
+        for index, spec in enumerate(overrides):
+            line = document.line_of(("overrides", index))
+            problem = None
+            if not isinstance(spec, dict):
+                problem = "an override must be a mapping with id, reason and severity or disabled"
+            elif set(spec) - OVERRIDE_KEYS:
+                problem = f"unknown key {sorted(set(spec) - OVERRIDE_KEYS)[0]!r} in override; allowed: id, severity, disabled, reason"
+            elif not isinstance(spec.get("id"), str):
+                problem = "an override needs the id of the control it changes"
+            elif not isinstance(spec.get("reason"), str) or not spec["reason"].strip():
+                problem = f"override of {spec['id']} needs a reason: overrides are audited"
+            elif ("severity" in spec) == bool(spec.get("disabled")):
+                problem = f"override of {spec['id']} sets either severity or disabled: true"
+            if problem is not None:
+                result.errors.append(BaselineError(shown, line, problem))
+                continue
+            severity = None
+            if "severity" in spec:
+                try:
+                    severity = Severity.parse(spec["severity"])
+                except ValueError as exc:
+                    result.errors.append(BaselineError(shown, line, str(exc)))
+                    continue
+            result.overrides.append(Override(spec["id"], severity, bool(spec.get("disabled")), spec["reason"].strip(), f"{shown}:{line}"))
+
+    @staticmethod
     def _names(spec: dict, key: str, fail: Any) -> frozenset[str] | None:
         value = spec.get(key)
         if value is None:
@@ -215,8 +266,33 @@ def _reject_duplicates(result: LoadResult) -> None:
     result.controls = kept
 
 
-def builtin_baseline_dir() -> Path:
-    """The baselines shipped in the wheel (``pytest_paassec.baselines``)."""
-    from importlib import resources
+def apply_overrides(controls: list[Control], overrides: list[Override], errors: list[BaselineError] | None = None) -> list[Control]:
+    """Controls with team overrides applied; disabled ones are left out.
 
-    return Path(str(resources.files("pytest_paassec.baselines")))
+    An override naming no loaded control is an error (when ``errors`` is given):
+    a typo must not leave a control silently unchanged.
+    """
+    by_id = {o.id: o for o in overrides}
+    if errors is not None:
+        known = {c.id for c in controls}
+        for override in overrides:
+            if override.id not in known:
+                file, _, line = override.source.rpartition(":")
+                errors.append(BaselineError(file, int(line), f"override names unknown control {override.id}", "check the id against docs/controls.md"))
+    result = []
+    for control in controls:
+        override = by_id.get(control.id)
+        if override is None:
+            result.append(control)
+        elif not override.disabled:
+            result.append(replace(control, severity=override.severity, overridden=f"{control.severity.label} -> {override.describe()}"))
+    return result
+
+
+def builtin_baseline_dir() -> Path:
+    """The built-in baselines: inside the installed package, else the checkout's."""
+    package = Path(__file__).resolve().parent
+    for candidate in (package / "baselines", package.parent / "baselines"):
+        if candidate.is_dir():
+            return candidate
+    raise FileNotFoundError(f"built-in baselines not found beside {package}")

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Iterable
 
-from .baseline import BaselineLoader, builtin_baseline_dir
+from .baseline import BaselineLoader, Override, builtin_baseline_dir
 from .controls import Control
 from .errors import BaselineError
 from .platforms import BUILTIN_PLATFORMS, PLATFORM_NAMES
@@ -21,22 +21,29 @@ class Catalog:
         platforms: list[Platform],
         errors: list[BaselineError],
         sources: list[str],
+        overrides: list[Override] | None = None,
     ) -> None:
         self.controls = sorted(controls, key=lambda c: c.id)
         self.platforms = {p.name: p for p in platforms}
         self.errors = errors
         self.sources = sources  # baseline files and plugins, for the header
-        self._by_platform: dict[str, list[Control]] = {}
+        self.overrides = overrides or []
+        self._by_platform: dict[tuple[str, tuple[int, ...]], list[Control]] = {}
 
-    def for_platform(self, platform: str) -> list[Control]:
-        controls = self._by_platform.get(platform)
+    def for_platform(self, platform: str, extra: tuple[Control, ...] = ()) -> list[Control]:
+        """Controls for a platform, with ``extra`` (conftest) ones merged in id order."""
+        key = (platform, tuple(id(c) for c in extra))
+        controls = self._by_platform.get(key)
         if controls is None:
-            controls = [c for c in self.controls if c.platforms is None or platform in c.platforms]
-            self._by_platform[platform] = controls
+            pool = self.controls + list(extra) if extra else self.controls
+            controls = sorted(
+                (c for c in pool if c.platforms is None or platform in c.platforms), key=lambda c: c.id
+            )
+            self._by_platform[key] = controls
         return controls
 
-    def applicable(self, resource) -> list[Control]:  # type: ignore[no-untyped-def]
-        return [c for c in self.for_platform(resource.platform) if c.is_applicable(resource)]
+    def disabled(self) -> list[Override]:
+        return [o for o in self.overrides if o.disabled]
 
 
 def build_catalog(
@@ -56,4 +63,4 @@ def build_catalog(
     paths = ([builtin_baseline_dir()] if builtin else []) + list(baseline_paths)
     result = loader.load_paths(paths, extra=list(controls))
     sources = ["built-in" if builtin and i == 0 else loader.display(p) for i, p in enumerate(paths)]
-    return Catalog(result.controls, list(adapters.values()), result.errors, sources)
+    return Catalog(result.controls, list(adapters.values()), result.errors, sources, result.overrides)

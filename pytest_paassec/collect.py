@@ -15,11 +15,11 @@ import pytest
 
 from .controls import Control, Violation
 from .discovery import Candidate
-from .documents import ParsedFile, parse_text, read_text
+from .documents import FORMATS, Document, ParsedFile, parse_text, read_text
 from .engine import plan_checks
 from .errors import LocatedError, ParseError
-from .reporting.failures import control_failure_repr, located_error_repr
-from .resources import Resource
+from .reporting.failures import control_failure_repr, crash_repr, located_error_repr
+from .resources import Resource, clean_ref_part
 from .state import STATE, SessionState
 
 MARKER = "paassec"
@@ -65,18 +65,43 @@ class DeploymentFile(pytest.File):
     def collect(self) -> Iterator[pytest.Item]:
         state = self.config.stash[STATE]
         relpath = self.relpath
+        extra, errors = state.contributions.for_hook(self.ihook, self.config)
+        for error in errors:
+            name = f"PAASSEC-CONTROL[{clean_ref_part(error.path.rsplit('/', 1)[-1])}:{error.line or 1}]"
+            yield InputErrorItem.from_parent(self, name=name, nodeid=self.child_id(name), error=error)
+        parsed = state.parsed.pop(self.path, None)  # already parsed by the inventory
+        if parsed is not None:
+            yield from self._items(parsed, state, extra)
+            return
         try:
             text = self._text if self._text is not None else read_text(self.path, relpath, state.settings.max_file_size)
         except ParseError as error:
             yield InputErrorItem.from_parent(self, name="PAASSEC-INPUT[file]", nodeid=self.child_id("PAASSEC-INPUT[file]"), error=error)
             return
         self._text = None  # the parsed file keeps it; do not hold two copies
-        parsed = parse_text(relpath, self.candidate.format, text)
-        yield from self._items(parsed, state)
+        yield from self._items(self._parse(relpath, text), state, extra)
 
-    def _items(self, parsed: ParsedFile, state: SessionState) -> Iterator[pytest.Item]:
+    def _parse(self, relpath: str, text: str) -> ParsedFile:
+        fmt = self.candidate.format
+        if fmt in FORMATS:
+            return parse_text(relpath, fmt, text)
+        parsed = ParsedFile(relpath=relpath, format=fmt, text=text)
+        try:
+            result = self.ihook.pytest_paassec_parse(relpath=relpath, format=fmt, text=text)
+        except ParseError as error:
+            parsed.error = error
+            return parsed
+        if result is None:
+            parsed.error = ParseError(relpath, None, f"no parser for format {fmt!r}", "implement pytest_paassec_parse for it")
+        elif isinstance(result, ParsedFile):
+            return result
+        else:
+            parsed.documents = [Document(parsed, index, data, 1) for index, data in enumerate(result)]
+        return parsed
+
+    def _items(self, parsed: ParsedFile, state: SessionState, extra: tuple[Control, ...] = ()) -> Iterator[pytest.Item]:
         names: dict[str, int] = {}
-        plan = plan_checks(parsed, self.candidate, state.catalog, state.settings.wants)
+        plan = plan_checks(parsed, self.candidate, state.catalog, state.settings.wants, extra)
         for resource, control in plan.checks:
             name = f"{control.id}[{resource.ref}]"
             seen = names[name] = names.get(name, 0) + 1
@@ -144,6 +169,9 @@ class ControlItem(pytest.Item):
     def repr_failure(self, excinfo: pytest.ExceptionInfo[BaseException], style: Any = None) -> Any:
         if isinstance(excinfo.value, ControlFailure):
             return self.failure_repr(excinfo.value.violations)
+        function = self.control.extra.get("function")
+        if function is not None and isinstance(excinfo.value, Exception):
+            return crash_repr(self.control, self.resource, function, excinfo)
         return super().repr_failure(excinfo, style=style)
 
     def reportinfo(self) -> tuple[Path, int, str]:

@@ -172,7 +172,8 @@ class Leaf(Condition):
         self.any_match = any_match
 
     def check(self, subject: Any, base: tuple) -> list[Finding]:
-        matches = self.selector.find(subject)
+        # A key with no value (YAML "key:", a View's unknown field) is missing.
+        matches = [(path, value) for path, value in self.selector.find(subject) if value is not None]
         if not matches:
             if self.missing_passes:
                 return []
@@ -216,14 +217,25 @@ class AnyOf(Condition):
         self.children = children
 
     def check(self, subject: Any, base: tuple) -> list[Finding]:
-        first: list[Finding] = []
+        firsts = []
         for child in self.children:
             findings = child.check(subject, base)
             if not findings:
                 return []
-            if not first:
-                first = findings
-        return [Finding(first[0].path, first[0].found, f"any of: {self.describe()}")]
+            firsts.append(findings[0])
+        # Report where the alternatives meet (one field checked several
+        # ways); when they only meet at a whole mapping or list, showing
+        # that would say little, so show the first alternative's field.
+        prefix = firsts[0].path
+        for finding in firsts[1:]:
+            size = 0
+            while size < min(len(prefix), len(finding.path)) and prefix[size] == finding.path[size]:
+                size += 1
+            prefix = prefix[:size]
+        found = _value_at(subject, prefix[len(base):])
+        if isinstance(found, (dict, list)):
+            prefix, found = firsts[0].path, firsts[0].found
+        return [Finding(prefix, found, f"any of: {self.describe()}")]
 
     def describe(self) -> str:
         return " or ".join(f"({c.describe()})" for c in self.children)
@@ -261,10 +273,20 @@ class Not(Condition):
         return f"not ({self.child.describe()})"
 
 
+def _value_at(subject: Any, path: tuple) -> Any:
+    node = subject
+    for step in path:
+        try:
+            node = node[step]
+        except (KeyError, IndexError, TypeError):
+            return MISSING
+    return node
+
+
 def _negated_finding(child: Condition, subject: Any, base: tuple) -> Finding:
     """Where a negated condition held: at the leaf's value when there is one."""
     if isinstance(child, Leaf):
-        matches = child.selector.find(subject)
+        matches = [(path, value) for path, value in child.selector.find(subject) if value is not None]
         if matches:
             path, value = matches[0]
             return Finding(base + path, value, f"not ({child.description})")

@@ -67,8 +67,9 @@ class Violation:
 
 
 # A check takes one subject value (the resource data, a pod spec, a
-# container...) and gives findings with paths relative to that value.
-Check = Callable[[Any], list[Finding]]
+# container...) and its resource, and gives findings with paths relative to
+# that value.
+Check = Callable[[Any, "Resource"], list[Finding]]
 
 
 @dataclass(eq=False)
@@ -111,11 +112,12 @@ class Control:
         document = resource.document
         violations = []
         # Inside a normalized View, a finding's path names View keys, not
-        # file structure: the entry's own source path is where it points.
+        # file structure: it points at the key's recorded source, else at
+        # the entry's own source path.
         findings = [
-            (base if isinstance(value, View) else base + finding.path, finding)
+            (_view_path(value, base, finding.path) if isinstance(value, View) else base + finding.path, finding)
             for base, value in self.entries(resource)
-            for finding in self.check(value)
+            for finding in self.check(value, resource)
         ]
         for relative, finding in findings:
             path = resource.path + relative
@@ -148,10 +150,16 @@ class Control:
         return f"{self.id} ({self.severity.label}) {resource.ref}: {text}"
 
 
+def _view_path(view: View, base: tuple, path: tuple) -> tuple:
+    if path and path[0] in view.sources:
+        return view.sources[path[0]]
+    return base
+
+
 def condition_check(condition: Condition) -> Check:
     """A check that evaluates a compiled condition against a subject value."""
 
-    def check(value: Any) -> list[Finding]:
+    def check(value: Any, resource: Any) -> list[Finding]:
         return condition.check(value, ())
 
     return check

@@ -23,14 +23,10 @@ class Plan:
     claimed: bool = False  # some document was recognised by a platform
 
 
-def plan_checks(
-    parsed: ParsedFile,
-    candidate: Candidate,
-    catalog: Catalog,
-    wants: Callable[[str], bool] = lambda control_id: True,
-) -> Plan:
-    """Every applicable (resource, control) pair, in document then id order."""
-    plan = Plan()
+def resources_of(parsed: ParsedFile, candidate: Candidate, catalog: Catalog) -> tuple[list[Resource], bool]:
+    """Every resource of every document a platform recognises, in file order."""
+    resources: list[Resource] = []
+    claimed = False
     for document in parsed.documents:
         platform = next(
             (
@@ -40,13 +36,26 @@ def plan_checks(
             ),
             None,
         )
-        if platform is None:
-            continue
-        plan.claimed = True
-        for resource in platform.resources(document):
-            for control in catalog.for_platform(resource.platform):
-                if wants(control.id) and control.is_applicable(resource):
-                    plan.checks.append((resource, control))
+        if platform is not None:
+            claimed = True
+            resources.extend(platform.resources(document))
+    return resources, claimed
+
+
+def plan_checks(
+    parsed: ParsedFile,
+    candidate: Candidate,
+    catalog: Catalog,
+    wants: Callable[[str], bool] = lambda control_id: True,
+    extra: tuple[Control, ...] = (),
+) -> Plan:
+    """Every applicable (resource, control) pair, in resource then id order."""
+    resources, claimed = resources_of(parsed, candidate, catalog)
+    plan = Plan(claimed=claimed)
+    for resource in resources:
+        for control in catalog.for_platform(resource.platform, extra):
+            if wants(control.id) and control.is_applicable(resource):
+                plan.checks.append((resource, control))
     return plan
 
 

@@ -1,40 +1,126 @@
 """Hooks that plugins and ``conftest.py`` files implement to extend pytest-paassec.
 
-Each hook is an ordinary pytest hook: implement a function of the same name
-in a ``conftest.py`` or in a plugin registered under the ``pytest11`` entry
-point.
+Each is an ordinary pytest hook: define a function of the same name in a
+``conftest.py`` (it then applies to files below that folder) or in a plugin
+registered under the ``pytest11`` entry point (it applies everywhere).
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import pytest
 
 if TYPE_CHECKING:
     from .controls import Control
+    from .discovery import Candidate
+    from .documents import ParsedFile
     from .platforms.base import Platform
 
 
 @pytest.hookspec
 def pytest_paassec_controls(config: pytest.Config) -> list[Control]:
-    """Contribute controls beyond those in baseline files.
+    """Contribute controls written in Python.
 
-    Return a list of :class:`pytest_paassec.Control` objects.  Their ids must
-    be unique across every baseline and plugin; a duplicate is reported as an
-    error item naming both definitions.
+    Return a list of controls, usually functions decorated with
+    :func:`pytest_paassec.control`.  The hook is called for each deployment
+    file through pytest's path-aware hook relay, so a ``conftest.py`` in a
+    subfolder contributes controls only to files below it, while a pytest11
+    plugin contributes to every file.  Ids must be unique across baselines
+    and plugins: a duplicate, or an invalid definition, becomes an error
+    item ``PAASSEC-CONTROL[...]`` naming the file and line of the definition.
 
     Example, in ``conftest.py``::
 
+        import pytest_paassec as paassec
+
+        @paassec.control(id="TEAM-IMG-001", title="Images from our registry",
+                         severity="high", category="images", subject="images")
+        def our_registry(image):
+            if image["registry"] != "registry.example.com":
+                yield paassec.violation(found=image["image"], expected="registry.example.com/...")
+
         def pytest_paassec_controls(config):
-            return [my_control]
+            return [our_registry]
+    """
+
+
+@pytest.hookspec
+def pytest_paassec_baselines(config: pytest.Config) -> list[Path]:
+    """Contribute baseline files or folders, as a control pack does.
+
+    Called once per session, after the built-in baselines and before those
+    named in ``paassec_baselines``.  Implement it in a pytest11 plugin that
+    ships YAML baselines inside its package.
+
+    Example::
+
+        from pathlib import Path
+
+        def pytest_paassec_baselines(config):
+            return [Path(__file__).with_name("baselines")]
+    """
+
+
+@pytest.hookspec(firstresult=True)
+def pytest_paassec_candidate(file_path: Path, config: pytest.Config) -> Candidate | None:
+    """Claim a file the built-in discovery does not know, by its path.
+
+    Return a :class:`pytest_paassec.Candidate` naming the file format (one of
+    the built-in formats ``yaml``, ``json``, ``toml``, ``dockerfile``,
+    ``procfile``, or a name of your own that :func:`pytest_paassec_parse`
+    handles) and the platforms to try, in order.  Return ``None`` to leave
+    the file to the built-in rules.  The first non-None result wins.
+
+    Example, for an in-house descriptor ``deploy.acme``::
+
+        from pytest_paassec import Candidate
+
+        def pytest_paassec_candidate(file_path, config):
+            if file_path.name == "deploy.acme":
+                return Candidate(format="acme", platforms=("acme",), by_name=True)
+    """
+
+
+@pytest.hookspec(firstresult=True)
+def pytest_paassec_parse(relpath: str, format: str, text: str) -> ParsedFile | list[Any] | None:
+    """Parse a file format of your own.
+
+    Called only for formats the plugin does not know.  Return either a list
+    of documents (each the parsed data, dicts and lists) or a full
+    :class:`pytest_paassec.ParsedFile` when you can tell lines.  Raise
+    :class:`pytest_paassec.ParseError` (with the line) for a broken file: it
+    becomes an error item, and the run goes on.
+
+    Example::
+
+        def pytest_paassec_parse(relpath, format, text):
+            if format == "acme":
+                return [dict(line.split("=", 1) for line in text.splitlines() if "=" in line)]
     """
 
 
 @pytest.hookspec
 def pytest_paassec_platforms(config: pytest.Config) -> list[Platform]:
-    """Contribute platform adapters for formats pytest-paassec does not know.
+    """Contribute platform adapters: detection, resources and normalized views.
 
     Return a list of :class:`pytest_paassec.Platform` instances.  An adapter
-    with the same ``name`` as a built-in one replaces it.
+    with the ``name`` of a built-in one replaces it.  Its ``subjects`` may
+    include the normalized ``env``, ``images``, ``endpoints`` and
+    ``workload`` views, so cross-platform controls run on it unchanged.
+
+    Example::
+
+        from pytest_paassec import Platform
+
+        class Acme(Platform):
+            name = "acme"
+            def detect(self, document):
+                return isinstance(document.data, dict)
+            def resources(self, document):
+                return [self.resource(document, "app", document.data.get("name"), document.data)]
+
+        def pytest_paassec_platforms(config):
+            return [Acme()]
     """

@@ -8,21 +8,20 @@ from typing import Any
 
 import pytest
 
-from . import hookspecs
+from . import fixture_controls, hookspecs
 from .catalog import Catalog, build_catalog
 from .collect import ControlItem, DeploymentFile, InputErrorItem
-from .discovery import classify, sniff
-from .documents import read_text
-from .errors import BaselineError, ParseError, SettingsError
+from .discovery import classify
+from .errors import BaselineError, SettingsError
 from .resources import clean_ref_part
 from .reporting.observer import RunObserver
 from .runner import can_run_lean, lean_protocol_allowed, run_input_error, run_lean
+from .selection import relative_path, select_file
 from .settings import OPTIONS, Settings, resolve
 from .state import STATE, SessionState
 
 # Folders pytest skips by default (norecursedirs ".*") that hold deployment files.
 DEPLOYMENT_DOT_DIRS = frozenset({".do", ".ebextensions"})
-SNIFF_LIMIT = 65536
 
 
 def pytest_addhooks(pluginmanager: pytest.PytestPluginManager) -> None:
@@ -43,24 +42,29 @@ def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line(
         "markers", "paassec(control, severity, platform, category): a pytest-paassec control check"
     )
+    config.addinivalue_line(
+        "markers",
+        "paassec_control(id, title, severity, category, platforms, kinds, subject, ...): "
+        "run this test as a control on every matching resource (fixtures paassec_subject, paassec_resource)",
+    )
     try:
         settings = resolve(lambda name: config.getoption(name, None), config.getini, config.rootpath)
     except SettingsError as exc:
         raise pytest.UsageError(str(exc)) from None
-    state = SessionState(settings=settings, catalog=_load_catalog(config, settings))
+    state = SessionState(settings=settings, catalog=_load_catalog(config, settings), root=config.rootpath)
     state.lean_protocol = lean_protocol_allowed(config)
     config.stash[STATE] = state
     config.pluginmanager.register(RunObserver(state), "paassec-observer")
+    config.pluginmanager.register(fixture_controls, "paassec-fixture-controls")
 
 
 def _load_catalog(config: pytest.Config, settings: Settings) -> Catalog:
     platforms = [p for contributed in config.hook.pytest_paassec_platforms(config=config) for p in contributed or ()]
-    controls = [c for contributed in config.hook.pytest_paassec_controls(config=config) for c in contributed or ()]
+    packs = [Path(p) for contributed in config.hook.pytest_paassec_baselines(config=config) for p in contributed or ()]
     return build_catalog(
-        settings.baselines,
+        sorted(packs) + list(settings.baselines),
         builtin=settings.builtin_baselines,
         platforms=platforms,
-        controls=controls,
         root=config.rootpath,
     )
 
@@ -72,16 +76,12 @@ def pytest_report_header(config: pytest.Config) -> list[str]:
     if catalog.errors:
         line += f" ({len(catalog.errors)} baseline errors)"
     lines = [line, "paassec: " + "; ".join(state.settings.header())]
-    overridden = [c for c in catalog.controls if c.overridden]
-    for control in overridden:
-        lines.append(f"paassec: override {control.id}: {control.overridden}")
+    for control in catalog.controls:
+        if control.overridden:
+            lines.append(f"paassec: override {control.id}: {control.overridden}")
+    for override in catalog.disabled():
+        lines.append(f"paassec: override {override.id}: {override.describe()}")
     return lines
-
-
-def _excluded(relpath: str, settings: Settings) -> bool:
-    if settings.paths and not any(fnmatch.fnmatchcase(relpath, pattern) for pattern in settings.paths):
-        return True
-    return any(fnmatch.fnmatchcase(relpath, pattern) for pattern in settings.exclude)
 
 
 @pytest.hookimpl(tryfirst=True)
@@ -97,33 +97,15 @@ def pytest_ignore_collect(collection_path: Path, config: pytest.Config) -> bool 
 
 
 def pytest_collect_file(file_path: Path, parent: pytest.Collector) -> pytest.Collector | None:
-    candidate = classify(file_path)
+    config = parent.config
+    candidate = parent.ihook.pytest_paassec_candidate(file_path=file_path, config=config) or classify(file_path)
     if candidate is None:
         return None
-    state = parent.config.stash[STATE]
-    try:
-        relpath = file_path.relative_to(parent.config.rootpath).as_posix()
-    except ValueError:
-        relpath = file_path.as_posix()
-    if _excluded(relpath, state.settings):
+    settings = config.stash[STATE].settings
+    selected = select_file(file_path, relative_path(file_path, config.rootpath), settings, candidate)
+    if selected is None:
         return None
-    text = None
-    if not candidate.by_name:
-        try:
-            text = read_text(file_path, relpath, state.settings.max_file_size)
-        except ParseError:
-            # Unreadable, binary or too large: sniff the head; if it looks like
-            # a deployment file, collecting it reports the error as an item.
-            try:
-                with open(file_path, "rb") as handle:
-                    head = handle.read(SNIFF_LIMIT).decode("utf-8", "replace")
-            except OSError:
-                return None
-            if not sniff(candidate, head):
-                return None
-        else:
-            if not sniff(candidate, text):
-                return None
+    candidate, text = selected
     return DeploymentFile.from_parent(parent, path=file_path, candidate=candidate, text=text)
 
 

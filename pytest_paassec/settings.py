@@ -109,7 +109,7 @@ def resolve(get_option: Any, get_ini: Any, rootdir: Path) -> Settings:
                 f"paassec_max_file_size (ini file): {size_text!r} is not a size; use bytes or a unit such as 5MB"
             ) from None
 
-    cli_baselines = [Path(p) if Path(p).is_absolute() else Path.cwd() / p for p in get_option("paassec_baseline") or ()]
+    cli_baselines = [Path(p) if Path(p).is_absolute() else Path.cwd() / p for p in get_option("paassec_baselines") or ()]
     ini_baselines = [Path(p) for p in get_ini("paassec_baselines") or ()]
 
     select, _ = pick("paassec_select", "paassec_select")

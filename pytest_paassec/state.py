@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import pytest
 
 from .catalog import Catalog
+from .contributions import Contributions
+from .documents import ParsedFile
 from .reporting.summary import Summary
 from .settings import Settings
 
@@ -15,11 +18,18 @@ from .settings import Settings
 class SessionState:
     settings: Settings
     catalog: Catalog
+    root: Path | None = None
     summary: Summary = field(default_factory=Summary)
+    # Files the inventory already parsed (for fixture-based controls).
+    parsed: dict[Path, ParsedFile] = field(default_factory=dict)
     # Files named like deployment files whose content no platform claimed.
     unrecognized: list[str] = field(default_factory=list)
     # Whether data items may use the lean run protocol (see runner.py).
     lean_protocol: bool = True
+    contributions: Contributions = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.contributions = Contributions(self.catalog, self.root)
 
 
 STATE = pytest.StashKey[SessionState]()

@@ -51,9 +51,23 @@ NORMALIZED_SUBJECTS = ("env", "images", "endpoints", "workload")
 
 
 class View(dict):  # type: ignore[type-arg]
-    """A normalized record; its keys are not paths in the source file."""
+    """A normalized record; its keys are not paths in the source file.
 
-    __slots__ = ()
+    ``sources`` may map a key to the path (relative to the resource data) of
+    the field it came from, so a finding on that key points at that field's
+    line; keys without a source point at the entry itself.
+    """
+
+    __slots__ = ("sources",)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.sources: dict[str, tuple] = {}
+
+    def sourced(self, **sources: tuple) -> View:
+        """Record where keys came from; returns self for chaining."""
+        self.sources.update(sources)
+        return self
 
 
 def env_entry(name: Any, value: Any, reference: bool = False) -> View:

@@ -8,6 +8,7 @@ second, node-level parse to find lines for failures would cost more.
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import yaml
@@ -177,3 +178,26 @@ def expanded_size(root: Any, limit: int) -> int:
         return total
 
     return size(root, 0)
+
+
+# YAML 1.1 reads unquoted 22:22 as the base-60 number 1342; the tools that
+# read these files (Compose, Kubernetes) follow YAML 1.2, where it is a
+# string.  Keep decimal, octal, hex and binary numbers; drop base 60.
+def _without_base60(tag: str) -> None:
+    for first, resolvers in list(LineLoader.yaml_implicit_resolvers.items()):
+        LineLoader.yaml_implicit_resolvers[first] = [r for r in resolvers if r[0] != tag]
+
+
+LineLoader.yaml_implicit_resolvers = dict(LineLoader.yaml_implicit_resolvers)
+_without_base60("tag:yaml.org,2002:int")
+_without_base60("tag:yaml.org,2002:float")
+LineLoader.add_implicit_resolver(
+    "tag:yaml.org,2002:int",
+    re.compile(r"^(?:[-+]?0b[0-1_]+|[-+]?0[0-7_]+|[-+]?(?:0|[1-9][0-9_]*)|[-+]?0x[0-9a-fA-F_]+)$"),
+    list("-+0123456789"),
+)
+LineLoader.add_implicit_resolver(
+    "tag:yaml.org,2002:float",
+    re.compile(r"^(?:[-+]?(?:[0-9][0-9_]*)\.[0-9_]*(?:[eE][-+][0-9]+)?|\.[0-9_]+(?:[eE][-+][0-9]+)?|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$"),
+    list("-+0123456789."),
+)

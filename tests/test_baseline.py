@@ -37,8 +37,8 @@ def test_valid_control(tmp_path: Path) -> None:
     assert not result.errors
     [control] = result.controls
     assert (control.id, control.severity, control.kinds, control.source) == ("TEAM-NET-001", Severity.HIGH, frozenset({"Service"}), "team.yaml:3")
-    assert control.check({"spec": {"type": "LoadBalancer"}})
-    assert not control.check({"spec": {"type": "ClusterIP"}})
+    assert control.check({"spec": {"type": "LoadBalancer"}}, None)
+    assert not control.check({"spec": {"type": "ClusterIP"}}, None)
 
 
 @pytest.mark.parametrize(

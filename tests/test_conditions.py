@@ -21,7 +21,7 @@ def holds(spec: Any, data: Any) -> bool:
 @pytest.mark.parametrize(
     "spec, passing, failing",
     [
-        ({"path": "a", "exists": True}, {"a": None}, {}),
+        ({"path": "a", "exists": True}, {"a": 0}, {"a": None}),
         ({"path": "a", "exists": False}, {}, {"a": 1}),
         ({"path": "a", "absent": True}, {"b": 1}, {"a": False}),
         ({"path": "a", "equals": True}, {"a": True}, {"a": "true"}),
@@ -45,6 +45,12 @@ def holds(spec: Any, data: Any) -> bool:
 def test_each_operator(spec: dict, passing: Any, failing: Any) -> None:
     assert holds(spec, passing)
     assert not holds(spec, failing)
+
+
+def test_null_counts_as_missing() -> None:
+    assert holds({"path": "a", "one_of": [1], "missing": "pass"}, {"a": None})
+    assert holds({"path": "a", "absent": True}, {"a": None})
+    assert not holds({"path": "a", "equals": 1}, {"a": None})
 
 
 def test_missing_defaults_and_override() -> None:

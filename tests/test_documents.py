@@ -147,3 +147,8 @@ def test_read_text_limits_and_encodings(tmp_path) -> None:  # type: ignore[no-un
     bom = tmp_path / "bom.yaml"
     bom.write_bytes(b"\xef\xbb\xbfa: 1\r\nb: 2\r\n")
     assert parse_text("bom.yaml", "yaml", read_text(bom, "bom.yaml", 1000)).documents[0].data == {"a": 1, "b": 2}
+
+
+def test_no_base60_numbers_as_in_yaml_1_2() -> None:
+    data = parse_text("c.yml", "yaml", 'ports:\n  - 22:22\n  - "80:80"\ntime: 12:30\nn: 0x1f\n').documents[0].data
+    assert data == {"ports": ["22:22", "80:80"], "time": "12:30", "n": 31}

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from ..documents import Document
 from ..resources import Resource, SubjectEntries
+from ..workload import View, endpoint_entry, env_entry, image_entry, workload_entry
 from .base import Platform, mapping
 from .kubernetes_security import SECURITY_SUBJECTS
 
@@ -25,20 +27,83 @@ POD_SPEC_PATHS: dict[str, tuple] = {
     "Revision": ("spec",),
     "Configuration": ("spec", "template", "spec"),
 }
+# A Cloud Run Job (run.googleapis.com/v1) nests a task template in an execution template.
+CLOUD_RUN_POD_SPEC_PATHS: dict[str, tuple] = {
+    "Job": ("spec", "template", "spec", "template", "spec"),
+}
 CONTAINER_LISTS = ("initContainers", "containers", "ephemeralContainers")
 
+# ``apiVersion: group/version`` or a bare core version; ARM resources and
+# other look-alikes carry dates or free text there.
+_API_VERSION = re.compile(r"^([a-z0-9]([a-z0-9.-]*[a-z0-9])?/)?v[0-9]+((alpha|beta)[0-9]*)?$")
+_KIND = re.compile(r"^[A-Z][A-Za-z0-9]*$")
 
-def platform_of(api_version: str) -> str:
+# OpenShift 3 served its own kinds under the bare ``v1`` version too; none
+# of these exists in core Kubernetes, so the kind alone says OpenShift.
+OPENSHIFT_LEGACY_KINDS = frozenset(
+    {
+        "DeploymentConfig",
+        "Route",
+        "Template",
+        "ImageStream",
+        "ImageStreamTag",
+        "BuildConfig",
+        "Build",
+        "SecurityContextConstraints",
+        "Project",
+        "ProjectRequest",
+    }
+)
+
+# Annotations and labels that make a Knative Service a Cloud Run one.
+CLOUD_RUN_PREFIXES = ("run.googleapis.com/", "cloud.googleapis.com/")
+
+# Service annotations that keep a LoadBalancer on the private network.
+INTERNAL_LB_ANNOTATIONS: dict[str, tuple[str, ...]] = {
+    "networking.gke.io/load-balancer-type": ("internal",),
+    "cloud.google.com/load-balancer-type": ("internal",),
+    "service.beta.kubernetes.io/aws-load-balancer-internal": ("true", "0.0.0.0/0"),
+    "service.beta.kubernetes.io/aws-load-balancer-scheme": ("internal",),
+    "service.beta.kubernetes.io/azure-load-balancer-internal": ("true",),
+    "service.beta.kubernetes.io/oci-load-balancer-internal": ("true",),
+    "service.beta.kubernetes.io/openstack-internal-load-balancer": ("true",),
+}
+
+KNATIVE_VISIBILITY_LABELS = ("networking.knative.dev/visibility", "serving.knative.dev/visibility")
+KNATIVE_HTTP_ANNOTATIONS = ("networking.knative.dev/http-protocol", "networking.knative.dev/http-option")
+MAX_SCALE_ANNOTATIONS = ("autoscaling.knative.dev/max-scale", "autoscaling.knative.dev/maxScale")
+MIN_SCALE_ANNOTATIONS = ("autoscaling.knative.dev/min-scale", "autoscaling.knative.dev/minScale")
+REPLICATED_KINDS = frozenset({"Deployment", "StatefulSet", "ReplicaSet", "ReplicationController", "DeploymentConfig"})
+PROBES = ("livenessProbe", "readinessProbe", "startupProbe")
+
+
+def platform_of(api_version: str, kind: str = "") -> str:
     group = api_version.split("/", 1)[0] if "/" in api_version else ""
-    if group.endswith("knative.dev"):
+    if group.endswith("knative.dev") or group == "run.googleapis.com":
         return "knative"
-    if group.endswith("openshift.io"):
+    if group.endswith("openshift.io") or (not group and kind in OPENSHIFT_LEGACY_KINDS):
         return "openshift"
     return "kubernetes"
 
 
+def _dig(node: Any, steps: tuple) -> Any:
+    for step in steps:
+        if not isinstance(node, dict):
+            return None
+        node = node.get(step)
+    return node
+
+
+def _text(value: Any) -> str:
+    if isinstance(value, bool):
+        return str(value).lower()
+    return str(value).strip() if value is not None else ""
+
+
 def pod_spec(resource: Resource) -> SubjectEntries:
     path = POD_SPEC_PATHS.get(resource.kind)
+    if is_cloud_run_api(resource):
+        path = CLOUD_RUN_POD_SPEC_PATHS.get(resource.kind, path)
     if path is None or (resource.kind == "Service" and resource.platform != "knative"):
         return []
     node: Any = resource.data
@@ -61,10 +126,305 @@ def containers(resource: Resource) -> SubjectEntries:
     return entries
 
 
+def is_cloud_run_api(resource: Resource) -> bool:
+    return isinstance(resource.data, dict) and str(resource.data.get("apiVersion", "")).startswith("run.googleapis.com/")
+
+
+def _knative_template_metadata(resource: Resource) -> dict:
+    """The revision template's metadata (where autoscaling annotations live)."""
+    return mapping(_dig(resource.data, ("spec", "template", "metadata")))
+
+
+def _first_key(mapping_: Any, keys: tuple[str, ...]) -> str | None:
+    if isinstance(mapping_, dict):
+        for key in keys:
+            if key in mapping_:
+                return key
+    return None
+
+
+def is_cloud_run(resource: Resource) -> bool:
+    """A Knative resource written for Cloud Run: its API group or Google annotations say so."""
+    if resource.platform != "knative":
+        return False
+    if is_cloud_run_api(resource):
+        return True
+    for metadata in (mapping(resource.data.get("metadata")), _knative_template_metadata(resource)):
+        for key in ("annotations", "labels"):
+            names = metadata.get(key)
+            if isinstance(names, dict) and any(str(name).startswith(CLOUD_RUN_PREFIXES) for name in names):
+                return True
+    return False
+
+
+def cloudrun(resource: Resource) -> SubjectEntries:
+    """The resource itself, when it is a Cloud Run service or job."""
+    if resource.kind in ("Service", "Job") and is_cloud_run(resource):
+        return [((), resource.data)]
+    return []
+
+
+# --- normalized subjects ----------------------------------------------------
+
+
+def env(resource: Resource) -> list[tuple[tuple, View]]:
+    entries: list[tuple[tuple, View]] = []
+    for path, container in containers(resource):
+        items = container.get("env")
+        if isinstance(items, list):
+            for index, item in enumerate(items):
+                if not isinstance(item, dict) or "name" not in item:
+                    continue
+                where = path + ("env", index)
+                if "valueFrom" in item:
+                    entries.append((where + ("valueFrom",), env_entry(item["name"], None, reference=True)))
+                elif "value" in item:
+                    entries.append((where + ("value",), env_entry(item["name"], item["value"] if item["value"] is not None else "")))
+                else:
+                    entries.append((where, env_entry(item["name"], "")))
+        sources = container.get("envFrom")
+        if isinstance(sources, list):
+            for index, item in enumerate(sources):
+                if isinstance(item, dict):
+                    # A whole ConfigMap or Secret: its keys are not in this file.
+                    entries.append((path + ("envFrom", index), env_entry(f"{_text(item.get('prefix'))}*", None, reference=True)))
+    return entries
+
+
+def images(resource: Resource) -> list[tuple[tuple, View]]:
+    return [
+        (path + ("image",), image_entry(container["image"]))
+        for path, container in containers(resource)
+        if isinstance(container.get("image"), str) and container["image"].strip()
+    ]
+
+
+def endpoints(resource: Resource) -> list[tuple[tuple, View]]:
+    if resource.platform == "knative":
+        if resource.kind in ("Service", "Route"):
+            return _knative_endpoints(resource)
+        return []
+    if resource.kind == "Service":
+        return _service_endpoints(resource)
+    if resource.kind == "Ingress":
+        return _ingress_endpoints(resource)
+    if resource.kind == "Route" and resource.platform == "openshift":
+        return _route_endpoints(resource)
+    return _host_port_endpoints(resource)
+
+
+def _service_endpoints(resource: Resource) -> list[tuple[tuple, View]]:
+    spec = mapping(resource.data.get("spec"))
+    kind = _text(spec.get("type")) or "ClusterIP"
+    if kind == "ExternalName":
+        return []  # an alias for something outside, not a way in
+    annotations = mapping(_dig(resource.data, ("metadata", "annotations")))
+    public_source: tuple = ("spec", "type") if "type" in spec else ("spec",)
+    if kind == "LoadBalancer":
+        internal = [name for name, values in INTERNAL_LB_ANNOTATIONS.items() if _text(annotations.get(name)).lower() in values]
+        public: bool | None = not internal
+        if internal:
+            public_source = ("metadata", "annotations", internal[0])
+    elif kind == "NodePort":
+        public = True
+    else:
+        public = bool(spec.get("externalIPs"))
+        if public:
+            public_source = ("spec", "externalIPs")
+    ports = spec.get("ports")
+    entries = []
+    if isinstance(ports, list):
+        for index, port in enumerate(ports):
+            if isinstance(port, dict):
+                where = ("spec", "ports", index) + (("port",) if "port" in port else ())
+                view = endpoint_entry(port.get("port"), _text(port.get("protocol")) or "TCP", public=public)
+                entries.append((where, view.sourced(public=public_source)))
+    return entries
+
+
+def _ingress_endpoints(resource: Resource) -> list[tuple[tuple, View]]:
+    spec = mapping(resource.data.get("spec"))
+    tls = spec.get("tls") if isinstance(spec.get("tls"), list) else []
+    covered: set[str] = set()
+    covers_all = False
+    for item in tls:
+        hosts = item.get("hosts") if isinstance(item, dict) else None
+        if isinstance(hosts, list) and hosts:
+            covered.update(str(h) for h in hosts)
+        elif isinstance(item, dict):
+            covers_all = True
+
+    def entry(path: tuple, host: Any) -> tuple[tuple, View]:
+        secure = covers_all or (host is not None and str(host) in covered)
+        view = endpoint_entry(443 if secure else 80, "https" if secure else "http", public=True, tls=secure)
+        return path, view.sourced(tls=("spec", "tls") if "tls" in spec else path)
+
+    entries = []
+    rules = spec.get("rules")
+    if isinstance(rules, list):
+        for index, rule in enumerate(rules):
+            if isinstance(rule, dict):
+                host = rule.get("host")
+                entries.append(entry(("spec", "rules", index) + (("host",) if host is not None else ()), host))
+    if not entries:
+        for key in ("defaultBackend", "backend"):
+            if isinstance(spec.get(key), dict):
+                entries.append(entry(("spec", key), None))
+                break
+    return entries
+
+
+def _route_endpoints(resource: Resource) -> list[tuple[tuple, View]]:
+    spec = mapping(resource.data.get("spec"))
+    where = ("spec", "host") if "host" in spec else ("spec",)
+    tls = spec.get("tls")
+    if not isinstance(tls, dict) or not tls.get("termination"):
+        return [(where, endpoint_entry(80, "http", public=True, tls=False))]
+    entries = [(where, endpoint_entry(443, "https", public=True, tls=True).sourced(tls=("spec", "tls", "termination")))]
+    if _text(tls.get("insecureEdgeTerminationPolicy")) == "Allow":
+        allow = ("spec", "tls", "insecureEdgeTerminationPolicy")
+        entries.append((allow, endpoint_entry(80, "http", public=True, tls=False)))
+    return entries
+
+
+def _knative_endpoints(resource: Resource) -> list[tuple[tuple, View]]:
+    metadata = mapping(resource.data.get("metadata"))
+    annotations = mapping(metadata.get("annotations"))
+    labels = mapping(metadata.get("labels"))
+    where: tuple = ("metadata",) if metadata else ()
+    sources: dict[str, tuple] = {}
+    public: bool | None = True
+    visibility = _first_key(labels, KNATIVE_VISIBILITY_LABELS)
+    if visibility is not None:
+        sources["public"] = ("metadata", "labels", visibility)
+        if _text(labels[visibility]) == "cluster-local":
+            public = False
+    ingress = _text(annotations.get("run.googleapis.com/ingress"))
+    if ingress and public:
+        sources["public"] = ("metadata", "annotations", "run.googleapis.com/ingress")
+        # Behind a Cloud Load Balancer that may face either way: unknown.
+        public = {"all": True, "internal": False}.get(ingress)
+    if is_cloud_run(resource):
+        # Cloud Run serves HTTPS only and redirects plain HTTP.
+        return [(where, endpoint_entry(443, "https", public=public, tls=True).sourced(**sources))]
+    http = _first_key(annotations, KNATIVE_HTTP_ANNOTATIONS)
+    option = _text(annotations.get(http)).lower() if http else ""
+    if http:
+        sources["tls"] = ("metadata", "annotations", http)
+    if option == "redirected":
+        view = endpoint_entry(443, "https", public=public, tls=True)
+    elif option == "enabled":
+        view = endpoint_entry(80, "http", public=public, tls=False)
+    else:
+        # Without the annotation the cluster's http-protocol setting decides.
+        view = endpoint_entry(None, "http", public=public, tls=None)
+    return [(where, view.sourced(**sources))]
+
+
+def _host_port_endpoints(resource: Resource) -> list[tuple[tuple, View]]:
+    """Container ports bound on the node: reachable where the node is."""
+    entries = []
+    for path, container in containers(resource):
+        ports = container.get("ports")
+        if isinstance(ports, list):
+            for index, port in enumerate(ports):
+                if isinstance(port, dict) and port.get("hostPort") not in (None, 0):
+                    view = endpoint_entry(port["hostPort"], _text(port.get("protocol")) or "TCP")
+                    entries.append((path + ("ports", index, "hostPort"), view))
+    return entries
+
+
+def workload(resource: Resource) -> list[tuple[tuple, View]]:
+    specs = pod_spec(resource)
+    if not specs:
+        return []
+    spec_path, spec = specs[0]
+    pod_context = mapping(spec.get("securityContext"))
+    scale: dict[str, Any] = {}
+    sources: dict[str, tuple] = {}
+    if resource.platform == "knative":
+        template = ("spec", "template", "metadata", "annotations")
+        annotations = mapping(_dig(resource.data, template))
+        for field, names in (("instances", MIN_SCALE_ANNOTATIONS), ("max_instances", MAX_SCALE_ANNOTATIONS)):
+            key = _first_key(annotations, names)
+            if key is not None:
+                scale[field] = annotations[key]
+                sources[field] = template + (key,)
+    elif resource.kind == "Pod":
+        scale["instances"] = 1
+    elif resource.kind in REPLICATED_KINDS and "replicas" in mapping(resource.data.get("spec")):
+        # Without ``replicas`` an autoscaler may own the count: unknown.
+        scale["instances"] = resource.data["spec"]["replicas"]
+        sources["instances"] = ("spec", "replicas")
+    entries = []
+    items = spec.get("containers")
+    if not isinstance(items, list):
+        return []
+    for index, container in enumerate(items):
+        if not isinstance(container, dict):
+            continue
+        path = spec_path + ("containers", index)
+        own = dict(sources)
+        limits = mapping(_dig(container, ("resources", "limits")))
+        for field, key in (("memory_bytes", "memory"), ("cpu_millicores", "cpu")):
+            if key in limits:
+                own[field] = path + ("resources", "limits", key)
+        context = mapping(container.get("securityContext"))
+        root, root_source = _runs_as_root(context, pod_context)
+        if root_source is not None:
+            own["run_as_root"] = (path if root_source[0] == "container" else spec_path) + ("securityContext",) + root_source[1:]
+        if "privileged" in context:
+            own["privileged"] = path + ("securityContext", "privileged")
+        probes = [p for p in PROBES if isinstance(container.get(p), dict)]
+        health: bool | None = bool(probes)
+        if probes:
+            own["health_check"] = path + (probes[0],)
+        elif resource.platform == "knative":
+            health = None  # Knative and Cloud Run add a default TCP probe
+        view = workload_entry(
+            memory=limits.get("memory"),
+            cpu=limits.get("cpu"),
+            run_as_root=root,
+            privileged=context.get("privileged") is True,
+            health_check=health,
+            **scale,
+        )
+        entries.append((path, view.sourced(**own)))
+    return entries
+
+
+def _runs_as_root(container: dict, pod: dict) -> tuple[bool | None, tuple | None]:
+    """Root when the effective UID is 0; not root when runAsNonRoot is enforced.
+
+    Also says where the deciding field is: ``("container"|"pod", field)``.
+    """
+    for level, context in (("container", container), ("pod", pod)):
+        user = context.get("runAsUser")
+        if user is not None:
+            if isinstance(user, int) and not isinstance(user, bool):
+                return user == 0, (level, "runAsUser")
+            break
+    for level, context in (("container", container), ("pod", pod)):
+        if "runAsNonRoot" in context:
+            if context["runAsNonRoot"] is True:
+                return False, (level, "runAsNonRoot")
+            break
+    return None, None  # the image's USER decides
+
+
 class Kubernetes(Platform):
     name = "kubernetes"
     title = "Kubernetes, OpenShift and Knative"
-    subjects = {"pod_spec": pod_spec, "containers": containers, **SECURITY_SUBJECTS}
+    subjects = {
+        "pod_spec": pod_spec,
+        "containers": containers,
+        "cloudrun": cloudrun,
+        "env": env,
+        "images": images,
+        "endpoints": endpoints,
+        "workload": workload,
+        **SECURITY_SUBJECTS,
+    }
 
     def detect(self, document: Document) -> bool:
         data = document.data
@@ -72,6 +432,8 @@ class Kubernetes(Platform):
             isinstance(data, dict)
             and isinstance(data.get("apiVersion"), str)
             and isinstance(data.get("kind"), str)
+            and _API_VERSION.match(data["apiVersion"].strip()) is not None
+            and _KIND.match(data["kind"].strip()) is not None
         )
 
     def resources(self, document: Document) -> list[Resource]:
@@ -102,5 +464,5 @@ class Kubernetes(Platform):
             path=path,
             scope=metadata.get("namespace") if isinstance(metadata.get("namespace"), str) else None,
         )
-        resource.platform = platform_of(str(data.get("apiVersion", "")))
+        resource.platform = platform_of(str(data.get("apiVersion", "")), str(data.get("kind", "")))
         return resource

@@ -1,7 +1,99 @@
-"""Effective security settings of Kubernetes containers (pod and container merged)."""
+"""Effective security settings of Kubernetes containers (pod and container merged).
+
+``container_security`` gives one :class:`View` per container, init container
+and ephemeral container, paired with the container's own path::
+
+    {name, list, os,
+     runAsNonRoot, runAsUser, runAsGroup, seccompProfileType,
+     appArmorProfileType, appArmorAnnotation, seLinuxOptions,
+     windowsHostProcess,
+     privileged, allowPrivilegeEscalation, procMount,
+     capabilitiesAdd, capabilitiesDrop, readOnlyRootFilesystem}
+
+The inherited settings hold the container's value when it sets one, else
+the pod-level ``securityContext`` value (Kubernetes replaces
+``seLinuxOptions`` as a whole, it does not merge it field by field).
+``appArmorAnnotation`` is the deprecated per-container annotation
+``container.apparmor.security.beta.kubernetes.io/<name>`` of the pod
+template.  ``os`` is ``spec.os.name``: the restricted profile waives its
+Linux-only rules for ``windows`` pods.  A setting written nowhere is left
+out of the view, so a control's ``missing:`` says what unset means.
+"""
 
 from __future__ import annotations
 
-from ..resources import SubjectFinder
+from typing import Any
 
-SECURITY_SUBJECTS: dict[str, SubjectFinder] = {}
+from ..resources import Resource, SubjectEntries, SubjectFinder
+from ..workload import View
+
+APPARMOR_ANNOTATION = "container.apparmor.security.beta.kubernetes.io/"
+
+# View key -> path inside a securityContext, for settings a pod can set for
+# all its containers.
+INHERITED: dict[str, tuple] = {
+    "runAsNonRoot": ("runAsNonRoot",),
+    "runAsUser": ("runAsUser",),
+    "runAsGroup": ("runAsGroup",),
+    "seccompProfileType": ("seccompProfile", "type"),
+    "appArmorProfileType": ("appArmorProfile", "type"),
+    "seLinuxOptions": ("seLinuxOptions",),
+    "windowsHostProcess": ("windowsOptions", "hostProcess"),
+}
+CONTAINER_ONLY: dict[str, tuple] = {
+    "privileged": ("privileged",),
+    "allowPrivilegeEscalation": ("allowPrivilegeEscalation",),
+    "procMount": ("procMount",),
+    "capabilitiesAdd": ("capabilities", "add"),
+    "capabilitiesDrop": ("capabilities", "drop"),
+    "readOnlyRootFilesystem": ("readOnlyRootFilesystem",),
+}
+
+
+def _dig(node: Any, steps: tuple) -> Any:
+    for step in steps:
+        if not isinstance(node, dict):
+            return None
+        node = node.get(step)
+    return node
+
+
+def _security_context(node: Any) -> dict:
+    context = node.get("securityContext") if isinstance(node, dict) else None
+    return context if isinstance(context, dict) else {}
+
+
+def _pod_annotations(resource: Resource, spec_path: tuple) -> dict:
+    """Annotations of the pod (template) whose spec sits at ``spec_path``."""
+    metadata = _dig(resource.data, spec_path[:-1] + ("metadata",))
+    annotations = metadata.get("annotations") if isinstance(metadata, dict) else None
+    return annotations if isinstance(annotations, dict) else {}
+
+
+def container_security(resource: Resource) -> SubjectEntries:
+    pod_specs = resource.select("pod_spec")
+    if not pod_specs:
+        return []
+    spec_path, spec = pod_specs[0]
+    pod_context = _security_context(spec)
+    os_name = _dig(spec, ("os", "name"))
+    annotations = _pod_annotations(resource, spec_path)
+    entries: SubjectEntries = []
+    for path, container in resource.select("containers"):
+        context = _security_context(container)
+        name = container.get("name")
+        settings: dict[str, Any] = {"name": name, "list": path[-2], "os": os_name}
+        for key, steps in INHERITED.items():
+            own = _dig(context, steps)
+            settings[key] = own if own is not None else _dig(pod_context, steps)
+        if isinstance(name, str):
+            settings["appArmorAnnotation"] = annotations.get(APPARMOR_ANNOTATION + name)
+        for key, steps in CONTAINER_ONLY.items():
+            settings[key] = _dig(context, steps)
+        # The condition engine takes a key holding null for a value that is
+        # there, so an unset setting is left out and `missing:` decides.
+        entries.append((path, View((key, value) for key, value in settings.items() if value is not None)))
+    return entries
+
+
+SECURITY_SUBJECTS: dict[str, SubjectFinder] = {"container_security": container_security}

@@ -10,7 +10,8 @@ is never involved.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+import traceback
+from typing import TYPE_CHECKING, Any
 
 from _pytest._code.code import ReprEntryNative, ReprExceptionInfo, ReprFileLocation, ReprTraceback
 
@@ -38,6 +39,18 @@ def control_failure_repr(control: Control, resource: Resource, violations: list[
         body.append("Severity override: " + control.overridden)
     first = violations[0]
     return prepared_repr(first.file, first.line, control.summary(resource, violations), body)
+
+
+def crash_repr(control: Control, resource: Resource, function: Any, excinfo: Any) -> ReprExceptionInfo:
+    """A crash in a Python control: the traceback from the control's own frame on."""
+    tb = excinfo.tb
+    while tb is not None and tb.tb_frame.f_code is not function.__code__:
+        tb = tb.tb_next
+    lines = traceback.format_exception(type(excinfo.value), excinfo.value, tb or excinfo.tb)
+    summary = f"{control.id} ({control.severity.label}) {resource.ref}: the control crashed: {type(excinfo.value).__name__}: {excinfo.value}"
+    body = [line.rstrip("\n") for chunk in lines for line in chunk.splitlines()]
+    file, _, line = control.source.rpartition(":")
+    return prepared_repr(file, int(line) if line.isdigit() else 1, summary, body)
 
 
 def located_error_repr(error: LocatedError) -> ReprExceptionInfo:

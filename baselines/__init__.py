@@ -1,1 +1,0 @@
-# Built-in baselines, installed as the package ``pytest_paassec.baselines``.

@@ -1,0 +1,1 @@
+"""A demonstration control pack: one baseline file and one Python control."""

@@ -1,0 +1,271 @@
+"""The Dockerfile adapter: detection, the one resource per file, its subjects."""
+
+from __future__ import annotations
+
+import textwrap
+
+import pytest
+
+from pytest_paassec.documents import Document, parse_text
+from pytest_paassec.platforms.dockerfile import Dockerfile
+from pytest_paassec.resources import Resource
+
+PLATFORM = Dockerfile()
+
+
+def document(text: str, relpath: str = "Dockerfile", fmt: str = "dockerfile") -> Document:
+    parsed = parse_text(relpath, fmt, textwrap.dedent(text).lstrip("\n"))
+    assert parsed.error is None, parsed.error
+    (doc,) = parsed.documents
+    return doc
+
+
+def resource(text: str, relpath: str = "Dockerfile") -> Resource:
+    doc = document(text, relpath)
+    assert PLATFORM.detect(doc)
+    (only,) = PLATFORM.resources(doc)
+    return only
+
+
+def entries(res: Resource, subject: str) -> list[dict]:
+    return [dict(value) for _, value in res.select(subject)]
+
+
+def lines(res: Resource, subject: str) -> list[int]:
+    return [res.document.line_of(res.path + path) for path, _ in res.select(subject)]
+
+
+# --- detection --------------------------------------------------------------------
+
+
+def test_detects_dockerfiles() -> None:
+    assert PLATFORM.detect(document("FROM alpine:3.22\nCMD [\"sh\"]\n"))
+    assert PLATFORM.detect(document("# syntax=docker/dockerfile:1\nARG V=1\nFROM scratch\n", "api.Dockerfile"))
+
+
+@pytest.mark.parametrize(
+    ("text", "relpath", "fmt"),
+    [
+        # YAML and JSON that carry Dockerfile-like words or the parser's keys
+        ("FROM: alpine:3.22\nRUN: echo hi\n", "steps.yaml", "yaml"),
+        ("stages:\n  - from: {image: alpine}\ninstructions: []\n", "pipeline.yml", "yaml"),
+        ('{"stages": [{"from": {"image": "alpine"}}], "final": {}}', "build.json", "json"),
+        # a compose file that builds from a Dockerfile
+        ("services:\n  web:\n    build: {context: ., dockerfile: Dockerfile}\n", "compose.yaml", "yaml"),
+        # a Procfile that runs docker
+        ("web: docker run -p 80:80 nginx\n", "Procfile", "procfile"),
+    ],
+)
+def test_does_not_detect_look_alikes(text: str, relpath: str, fmt: str) -> None:
+    assert not PLATFORM.detect(document(text, relpath, fmt))
+
+
+def test_one_resource_per_file_named_after_the_file() -> None:
+    res = resource("FROM alpine:3.22 AS a\nFROM alpine:3.22\n", "services/api.Dockerfile")
+    assert (res.platform, res.kind, res.name) == ("dockerfile", "dockerfile", "api.Dockerfile")
+    assert res.ref == "dockerfile/api.Dockerfile"
+    assert res.path == ()
+    assert res.line == 1
+
+
+# --- stages, final_stage, instructions -------------------------------------------
+
+
+def test_final_stage_stages_and_instructions_subjects() -> None:
+    res = resource(
+        """
+        FROM golang:1.26 AS build
+        RUN go build -o /app .
+        FROM gcr.io/distroless/static:nonroot
+        COPY --from=build /app /app
+        """
+    )
+    ((path, final),) = res.select("final_stage")
+    assert path == ("stages", 1)
+    assert final["from"]["image"] == "gcr.io/distroless/static:nonroot"
+    assert [p for p, _ in res.select("stages")] == [("stages", 0), ("stages", 1)]
+    assert [i["instruction"] for i in entries(res, "instructions")] == ["FROM", "RUN", "FROM", "COPY"]
+    assert lines(res, "instructions") == [1, 2, 3, 4]
+
+
+# --- images -----------------------------------------------------------------------
+
+
+def test_images_are_every_pulled_image_with_their_lines() -> None:
+    res = resource(
+        """
+        ARG BASE
+        ARG TAG=3.13
+        FROM python:${TAG}-slim AS build
+        RUN pip wheel -w /wheels .
+        FROM build AS test
+        FROM ${BASE} AS custom
+        FROM scratch AS empty
+        FROM ghcr.io/acme/runtime:2.1@sha256:aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa
+        COPY --from=build /wheels /wheels
+        COPY --from=0 /wheels /more
+        COPY --from=gloursdocker/docker / /
+        """
+    )
+    assert entries(res, "images") == [
+        {"image": "python:3.13-slim", "registry": "docker.io", "repository": "python", "tag": "3.13-slim", "digest": None},
+        {
+            "image": "ghcr.io/acme/runtime:2.1@sha256:" + "a" * 64,
+            "registry": "ghcr.io",
+            "repository": "acme/runtime",
+            "tag": "2.1",
+            "digest": "sha256:" + "a" * 64,
+        },
+        {"image": "gloursdocker/docker", "registry": "docker.io", "repository": "gloursdocker/docker", "tag": None, "digest": None},
+    ]
+    # A stage reference, scratch and a FROM left to an unset build argument are not pulls.
+    assert lines(res, "images") == [3, 8, 11]
+
+
+# --- env --------------------------------------------------------------------------
+
+
+def test_env_covers_env_and_arg_in_every_form() -> None:
+    res = resource(
+        """
+        ARG BUILD_ID
+        FROM node:22-slim
+        ARG NODE_MAJOR=22
+        ENV NODE_ENV=production \\
+            GREETING="hello world"
+        ENV LOG_LEVEL info
+        ENV DATABASE_URL=$DATABASE_URL PATH=/app/bin:${PATH}
+        ENV API_TOKEN=changeme
+        """
+    )
+    assert entries(res, "env") == [
+        {"name": "BUILD_ID", "value": None, "reference": True},
+        {"name": "NODE_MAJOR", "value": "22", "reference": False},
+        {"name": "NODE_ENV", "value": "production", "reference": False},
+        {"name": "GREETING", "value": "hello world", "reference": False},
+        {"name": "LOG_LEVEL", "value": "info", "reference": False},
+        {"name": "DATABASE_URL", "value": None, "reference": True},
+        {"name": "PATH", "value": None, "reference": True},
+        # a placeholder is not a literal value
+        {"name": "API_TOKEN", "value": None, "reference": True},
+    ]
+    # Each variable points at its instruction; a continued ENV at its first line.
+    assert lines(res, "env") == [1, 3, 4, 4, 6, 7, 7, 8]
+
+
+def test_env_follows_the_escape_directive() -> None:
+    res = resource(
+        """
+        # escape=`
+        FROM mcr.microsoft.com/windows/nanoserver:ltsc2022
+        ENV APP_HOME=C:\\app `
+            LOG=C:\\logs
+        """
+    )
+    assert [(e["name"], e["value"]) for e in entries(res, "env")] == [("APP_HOME", "C:\\app"), ("LOG", "C:\\logs")]
+
+
+# --- endpoints --------------------------------------------------------------------
+
+
+def test_endpoints_are_the_exposed_ports_of_the_final_image() -> None:
+    res = resource(
+        """
+        FROM node:22-slim AS base
+        ENV PORT=3000
+        EXPOSE $PORT
+        FROM base
+        ARG METRICS
+        EXPOSE 9090/udp 8000-8010 ${METRICS}
+        FROM alpine:3.22 AS unrelated
+        EXPOSE 22
+        FROM base AS final
+        EXPOSE 443/tcp
+        """
+    )
+    assert entries(res, "endpoints") == [
+        {"port": 3000, "protocol": "tcp", "public": None, "tls": None},
+        {"port": 443, "protocol": "tcp", "public": None, "tls": None},
+    ]
+    assert lines(res, "endpoints") == [3, 10]
+
+
+def test_endpoints_keep_ranges_protocols_and_unresolved_ports() -> None:
+    res = resource(
+        """
+        FROM node:22-slim
+        ARG METRICS
+        EXPOSE 9090/UDP 8000-8010 ${METRICS}
+        """
+    )
+    assert entries(res, "endpoints") == [
+        {"port": 9090, "protocol": "udp", "public": None, "tls": None},
+        {"port": "8000-8010", "protocol": "tcp", "public": None, "tls": None},
+        {"port": "${METRICS}", "protocol": "tcp", "public": None, "tls": None},
+    ]
+
+
+def test_no_expose_no_endpoints() -> None:
+    assert entries(resource("FROM alpine:3.22\n"), "endpoints") == []
+
+
+# --- workload ---------------------------------------------------------------------
+
+
+def workload(text: str) -> dict:
+    (view,) = entries(resource(text), "workload")
+    return view
+
+
+@pytest.mark.parametrize(
+    ("text", "run_as_root"),
+    [
+        ("FROM node:22-slim\nCMD [\"node\"]\n", True),
+        ("FROM node:22-slim\nUSER root\n", True),
+        ("FROM node:22-slim\nUSER 0:1000\n", True),
+        ("FROM node:22-slim\nUSER node\n", False),
+        ("FROM node:22-slim\nUSER 1000:0\n", False),
+        ("FROM node:22-slim\nUSER root\nRUN apt-get update\nUSER 10001\n", False),
+        ("FROM node:22-slim AS base\nUSER node\nFROM base\n", False),
+        ("FROM node:22-slim AS base\nUSER node\nFROM node:22-slim\n", True),
+        # left to a build argument without a value: unknown
+        ("FROM node:22-slim\nARG APP_USER\nUSER $APP_USER\n", None),
+    ],
+)
+def test_workload_run_as_root(text: str, run_as_root: bool | None) -> None:
+    assert workload(text)["run_as_root"] is run_as_root
+
+
+@pytest.mark.parametrize(
+    ("text", "health_check"),
+    [
+        ("FROM nginx:1.27\n", None),
+        ("FROM nginx:1.27\nHEALTHCHECK CMD curl -f http://localhost/ || exit 1\n", True),
+        ("FROM nginx:1.27\nHEALTHCHECK NONE\n", False),
+        ("FROM nginx:1.27 AS base\nHEALTHCHECK CMD true\nFROM base\n", True),
+        ("FROM nginx:1.27 AS base\nHEALTHCHECK CMD true\nFROM base\nHEALTHCHECK none\n", False),
+        ("FROM nginx:1.27 AS base\nHEALTHCHECK CMD true\nFROM nginx:1.27\n", None),
+    ],
+)
+def test_workload_health_check(text: str, health_check: bool | None) -> None:
+    assert workload(text)["health_check"] is health_check
+
+
+def test_workload_runtime_and_unknowns() -> None:
+    view = workload("FROM python:3.13-slim AS base\nFROM base\nUSER 1000\n")
+    assert view == {
+        "memory_bytes": None,
+        "cpu_millicores": None,
+        "instances": None,
+        "max_instances": None,
+        "run_as_root": False,
+        "privileged": None,
+        "health_check": None,
+        "runtime": "python:3.13-slim",
+    }
+    assert workload("ARG BASE\nFROM $BASE\n")["runtime"] is None
+
+
+def test_workload_points_at_the_final_from_line() -> None:
+    res = resource("FROM golang:1.26 AS build\n\nFROM alpine:3.22\nUSER 1000\n")
+    assert lines(res, "workload") == [3]
