@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any, Callable
 
+from .masking import looks_random
 from .quantity import parse_quantity
 from .pathselect import Selector, SelectorCache, SelectorError
 
@@ -90,6 +91,10 @@ def _matches(found: Any, pattern: re.Pattern[str]) -> bool:
     return pattern.search(text) is not None
 
 
+def _keys_match(found: Any, pattern: re.Pattern[str]) -> bool:
+    return isinstance(found, dict) and any(pattern.search(str(key)) for key in found)
+
+
 OPERATORS: dict[str, tuple[Callable[[Any, Any], bool], Callable[[Any], str], bool]] = {
     "exists": (lambda found, want: True, lambda want: "present", False),
     "absent": (lambda found, want: False, lambda want: "absent", True),
@@ -121,6 +126,17 @@ OPERATORS: dict[str, tuple[Callable[[Any, Any], bool], Callable[[Any], str], boo
     "le": (_compare(lambda a, b: a <= b), None, False),  # type: ignore[dict-item]
     "gt": (_compare(lambda a, b: a > b), None, False),  # type: ignore[dict-item]
     "ge": (_compare(lambda a, b: a >= b), None, False),  # type: ignore[dict-item]
+    "key_matches": (_keys_match, lambda want: f"has a key matching /{want.pattern}/", False),
+    "no_key_matches": (
+        lambda f, w: not _keys_match(f, w),
+        lambda want: f"has no key matching /{want.pattern}/",
+        True,
+    ),
+    "looks_random": (
+        lambda f, w: looks_random(f) is w,
+        lambda want: "a generated token (high entropy)" if want else "not a generated token (high entropy)",
+        False,
+    ),
     "min_length": (
         lambda f, w: (n := _length(f)) is not None and n >= w,
         lambda want: f"length >= {want}",
@@ -400,7 +416,11 @@ def _compile_leaf(operator: str, spec: dict, selectors: SelectorCache) -> Condit
         raise ConditionError("absent takes true", key=operator)
     elif operator in ("one_of", "not_one_of") and not isinstance(argument, list):
         raise ConditionError(f"{operator} takes a list", key=operator)
-    elif operator in ("matches", "not_matches"):
+    elif operator == "looks_random":
+        if not isinstance(argument, bool):
+            raise ConditionError("looks_random takes true or false", key=operator)
+        missing_passes = not argument
+    elif operator in ("matches", "not_matches", "key_matches", "no_key_matches"):
         try:
             argument = compile_regex(argument)
         except ConditionError as exc:

@@ -37,11 +37,11 @@ _CF_MANIFEST = re.compile(r"^([\w.-]*[-_.])?manifest([-_.][\w.-]*)?\.ya?ml$", re
 _AZURE = re.compile(r"^(azuredeploy|mainTemplate|template)([.-][\w.-]*)?\.json$", re.IGNORECASE)
 
 _SNIFF_YAML = re.compile(
-    r"^(apiVersion|kind|applications|runtime|services|databases|envVarGroups|static_sites|workers|jobs)\s*:",
+    r"^(apiVersion|kind|applications|runtime|services|databases|envVarGroups|static_sites|workers|jobs|projects|ungrouped|previews)\s*:",
     re.MULTILINE,
 )
 _SNIFF_JSON = re.compile(
-    r'"(apiVersion|kind)"\s*:|deploymentTemplate\.json|"AWSEBDockerrunVersion"\s*:|"static_sites"\s*:'
+    r'"(apiVersion|kind)"\s*:|deploymentTemplate\.json|"AWSEBDockerrunVersion"\s*:|"static_sites"\s*:|"(services|workers|jobs)"\s*:\s*\['
 )
 
 
@@ -64,6 +64,8 @@ def classify(path: PurePath) -> Candidate | None:
         return Candidate("json", ("elasticbeanstalk",), True)
     if parent == ".do" and lower.endswith((".yaml", ".yml")):
         return Candidate("yaml", ("digitalocean",), True)
+    if parent == ".do" and lower.endswith(".json"):
+        return Candidate("json", ("digitalocean",), True)
     if _COMPOSE.match(name):
         return Candidate("yaml", ("compose",), True)
     if lower in ("render.yaml", "render.yml"):

@@ -39,6 +39,9 @@ def holds(spec: Any, data: Any) -> bool:
         ({"path": "a", "ge": "250m"}, {"a": "0.5"}, {"a": "100m"}),
         ({"path": "a", "gt": 0}, {"a": 1}, {"a": "lots"}),
         ({"path": "a", "min_length": 1}, {"a": [1]}, {"a": []}),
+        ({"path": "a", "key_matches": "^own"}, {"a": {"owner": 1}}, {"a": {"team": 1}}),
+        ({"path": "a", "no_key_matches": "(?i)password"}, {"a": {"user": "x"}}, {"a": {"DB_PASSWORD": "x"}}),
+        ({"path": "a", "looks_random": False}, {"a": "production-database-host"}, {"a": "Zx81kQ2pL0vB7mN4cR9tY3wE6"}),
         ({"path": "a", "max_length": 2}, {"a": "ab"}, {"a": "abc"}),
     ],
 )

@@ -164,16 +164,20 @@ def _string_literal(arg: str) -> str | None:
     return None
 
 
-def _key(arg: str, template: Template) -> str:
+def _key(arg: str, template: Template, depth: int = 0) -> str:
     """A comparable key for one name argument: its value when known, else its text."""
     literal = _string_literal(arg)
     if literal is not None:
         return literal.lower()
     known, value = template.lookup(arg)
-    if known:
-        value = template.resolve(value)
-        if isinstance(value, str) and not is_expression(value):
+    if known and isinstance(value, str) and depth < _MAX_DEPTH:
+        if not is_expression(value):
             return value.lower()
+        if _JOIN.match(value.strip()[1:-1].strip()):
+            # A parameter or variable built from other names ("[concat(variables('app'), '/web')]").
+            segments = name_segments(value, template, depth + 1)
+            if segments:
+                return "/".join(segments)
     return re.sub(r"\s+", "", arg).replace('"', "'").lower()
 
 
@@ -185,10 +189,6 @@ def name_segments(name: Any, template: Template, depth: int = 0) -> tuple[str, .
     if not is_expression(text):
         return tuple(part.lower() for part in (text[1:] if text.startswith("[[") else text).split("/"))
     inner = text[1:-1].strip()
-    known, value = template.lookup(inner)
-    if known and depth < _MAX_DEPTH and isinstance(value, str) and (not is_expression(value) or _JOIN.match(value.strip()[1:-1].strip())):
-        # A variable holding the whole name ("[concat(variables('app'), '/web')]").
-        return name_segments(value, template, depth + 1)
     call = _CALL.match(inner)
     joined: str
     keys: list[str] = []
@@ -198,7 +198,7 @@ def name_segments(name: Any, template: Template, depth: int = 0) -> tuple[str, .
             pattern = _string_literal(args[0]) if args else None
             if pattern is None:
                 return None
-            keys = [_key(arg, template) for arg in args[1:]]
+            keys = [_key(arg, template, depth) for arg in args[1:]]
             joined = re.sub(r"\{(\d+)\}", lambda m: f"\0{m.group(1)}\0", pattern)
         else:
             pieces = []
@@ -207,11 +207,11 @@ def name_segments(name: Any, template: Template, depth: int = 0) -> tuple[str, .
                 if literal is not None:
                     pieces.append(literal)
                 else:
-                    keys.append(_key(arg, template))
+                    keys.append(_key(arg, template, depth))
                     pieces.append(f"\0{len(keys) - 1}\0")
             joined = "".join(pieces)
     else:
-        keys = [_key(inner, template)]
+        keys = [_key(inner, template, depth)]
         joined = "\x000\x00"
 
     def fill(piece: str) -> str:

@@ -118,6 +118,20 @@ def test_name_segments_through_format_and_concat() -> None:
     assert name_segments(None, tpl) is None
 
 
+def test_a_site_and_its_child_get_the_same_key_when_the_name_is_computed() -> None:
+    tpl = Template(
+        template(
+            [],
+            parameters={"siteName": {"type": "string", "defaultValue": "[format('app-{0}', uniqueString(resourceGroup().id))]"}},
+            variables={"webName": "[concat(parameters('siteName'), '/web')]"},
+        )
+    )
+    site = name_segments("[parameters('siteName')]", tpl)
+    assert site == ("app-uniquestring(resourcegroup().id)",)
+    assert name_segments("[format('{0}/{1}', parameters('siteName'), 'web')]", tpl) == site + ("web",)
+    assert name_segments("[variables('webName')]", tpl) == site + ("web",)
+
+
 # --- resources -------------------------------------------------------------------------
 
 MANY = template(
