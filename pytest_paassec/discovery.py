@@ -41,7 +41,7 @@ _SNIFF_YAML = re.compile(
     re.MULTILINE,
 )
 _SNIFF_JSON = re.compile(
-    r'"(apiVersion|kind)"\s*:|deploymentTemplate\.json|"AWSEBDockerrunVersion"\s*:|"static_sites"\s*:|"(services|workers|jobs)"\s*:\s*\['
+    r'"(apiVersion|kind)"\s*:|(?i:deploymenttemplate\.json)|"AWSEBDockerrunVersion"\s*:|"static_sites"\s*:|"(services|workers|jobs)"\s*:\s*\['
 )
 
 

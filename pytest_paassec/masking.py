@@ -74,6 +74,8 @@ def looks_random(value: Any) -> bool:
         return False
     if not re.fullmatch(r"[A-Za-z0-9+/=_\-.]+", value):
         return False
+    if re.fullmatch(r"[A-Za-z]{3,}(-[A-Za-z0-9]{1,8})+", value):
+        return False  # a named policy or version such as ELBSecurityPolicy-2016-08
     has_digit = any(c.isdigit() for c in value)
     has_alpha = any(c.isalpha() for c in value)
     return has_digit and has_alpha and entropy(value) >= 4.0
