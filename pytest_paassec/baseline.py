@@ -23,7 +23,7 @@ CONTROL_ID = re.compile(r"^[A-Z][A-Z0-9]*(-[A-Z0-9]+)+$")
 REQUIRED = ("id", "title", "severity", "category", "expect")
 ALLOWED = frozenset(
     REQUIRED
-    + ("platforms", "kinds", "subject", "when", "message", "remediation", "references", "sensitive", "description")
+    + ("platforms", "kinds", "subject", "when", "message", "remediation", "references", "sensitive", "description", "replaces")
 )
 TOP_LEVEL = frozenset(("baseline", "description", "controls", "overrides"))
 OVERRIDE_KEYS = frozenset(("id", "severity", "disabled", "reason"))
@@ -94,7 +94,7 @@ class BaselineLoader:
                 self.load_file(file, result)
         result.controls.extend(extra or ())
         _reject_duplicates(result)
-        result.controls = apply_overrides(result.controls, result.overrides, result.errors)
+        result.controls = apply_replacements(apply_overrides(result.controls, result.overrides, result.errors), result.errors)
         return result
 
     def load_file(self, path: Path, result: LoadResult) -> None:
@@ -171,6 +171,9 @@ class BaselineLoader:
         subject = spec.get("subject", "resource")
         if subject != "resource" and subject not in self.known_subjects:
             raise fail(f"unknown subject {subject!r}", f"use resource or one of {', '.join(sorted(self.known_subjects))}", key="subject")
+        replaces = spec.get("replaces", [])
+        if not isinstance(replaces, list) or not all(isinstance(r, str) for r in replaces):
+            raise fail("replaces must be a list of control ids", key="replaces")
         references = spec.get("references", [])
         if not isinstance(references, list) or not all(isinstance(r, str) for r in references):
             raise fail("references must be a list of strings", key="references")
@@ -202,6 +205,7 @@ class BaselineLoader:
             references=tuple(references),
             source=f"{file}:{line}",
             sensitive=bool(spec.get("sensitive", category == "secrets")),
+            replaces=tuple(replaces),
             extra={"description": spec.get("description", "")},
         )
 
@@ -287,6 +291,26 @@ def apply_overrides(controls: list[Control], overrides: list[Override], errors: 
         elif not override.disabled:
             result.append(replace(control, severity=override.severity, overridden=f"{control.severity.label} -> {override.describe()}"))
     return result
+
+
+def apply_replacements(controls: list[Control], errors: list[BaselineError]) -> list[Control]:
+    """A platform control that ``replaces`` a cross-platform one takes its place
+    on its platforms, so one problem is reported once, by the more precise
+    control.  The replaced control keeps running everywhere else."""
+    by_id = {c.id: c for c in controls}
+    excluded: dict[str, set[str]] = {}
+    for control in controls:
+        for target in control.replaces:
+            if target not in by_id:
+                file, _, line = control.source.rpartition(":")
+                errors.append(BaselineError(file, int(line) if line.isdigit() else None, f"{control.id} replaces unknown control {target}", "check the id"))
+                continue
+            if control.platforms is None:
+                file, _, line = control.source.rpartition(":")
+                errors.append(BaselineError(file, int(line) if line.isdigit() else None, f"{control.id} replaces {target} but names no platforms", "a replacement is per platform: list them"))
+                continue
+            excluded.setdefault(target, set()).update(control.platforms)
+    return [replace(c, replaced_on=frozenset(excluded[c.id])) if c.id in excluded else c for c in controls]
 
 
 def builtin_baseline_dir() -> Path:

@@ -37,7 +37,8 @@ class Catalog:
         if controls is None:
             pool = self.controls + list(extra) if extra else self.controls
             controls = sorted(
-                (c for c in pool if c.platforms is None or platform in c.platforms), key=lambda c: c.id
+                (c for c in pool if (c.platforms is None or platform in c.platforms) and platform not in c.replaced_on),
+                key=lambda c: c.id,
             )
             self._by_platform[key] = controls
         return controls

@@ -91,6 +91,8 @@ class Control:
     source: str = ""  # "file:line" of the definition
     sensitive: bool = False  # mask every found value (secrets controls)
     overridden: str = ""  # why a team changed its severity, if it did
+    replaces: tuple[str, ...] = ()  # cross-platform controls this one stands in for
+    replaced_on: frozenset[str] = frozenset()  # platforms where another control stands in
     extra: dict[str, Any] = field(default_factory=dict)
 
     def entries(self, resource: Resource) -> list[tuple[tuple, Any]]:
@@ -102,6 +104,8 @@ class Control:
 
     def is_applicable(self, resource: Resource) -> bool:
         if self.platforms is not None and resource.platform not in self.platforms:
+            return False
+        if resource.platform in self.replaced_on:
             return False
         if self.kinds is not None and resource.kind not in self.kinds:
             return False
