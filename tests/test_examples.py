@@ -63,3 +63,10 @@ def test_every_control_has_examples() -> None:
 def test_builtin_baselines_load_cleanly() -> None:
     assert not CATALOG.errors, "\n".join(str(e) for e in CATALOG.errors)
     assert CATALOG.controls
+
+
+def test_reference_page_is_generated_from_the_baselines() -> None:
+    from pytest_paassec.reference import render
+
+    page = (Path(__file__).parents[1] / "docs" / "controls.md").read_text()
+    assert page == render(CATALOG), "docs/controls.md is stale: run python -m pytest_paassec.reference > docs/controls.md"
