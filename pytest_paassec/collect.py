@@ -67,8 +67,11 @@ class DeploymentFile(pytest.File):
         relpath = self.relpath
         extra, errors = state.contributions.for_hook(self.ihook, self.config)
         for error in errors:
-            name = f"PAASSEC-CONTROL[{clean_ref_part(error.path.rsplit('/', 1)[-1])}:{error.line or 1}]"
-            yield InputErrorItem.from_parent(self, name=name, nodeid=self.child_id(name), error=error)
+            yield self._notice(f"PAASSEC-CONTROL[{clean_ref_part(error.path.rsplit('/', 1)[-1])}:{error.line or 1}]", error)
+        outside = _outside_link(self.path, self.config.rootpath)
+        if outside is not None:
+            yield self._notice("PAASSEC-INPUT[file]", ParseError(relpath, None, f"symbolic link to {outside}, outside the repository; not read", "check the file in, or exclude the link with paassec_exclude"))
+            return
         parsed = state.parsed.pop(self.path, None)  # already parsed by the inventory
         if parsed is not None:
             yield from self._items(parsed, state, extra)
@@ -76,7 +79,7 @@ class DeploymentFile(pytest.File):
         try:
             text = self._text if self._text is not None else read_text(self.path, relpath, state.settings.max_file_size)
         except ParseError as error:
-            yield InputErrorItem.from_parent(self, name="PAASSEC-INPUT[file]", nodeid=self.child_id("PAASSEC-INPUT[file]"), error=error)
+            yield self._notice("PAASSEC-INPUT[file]", error)
             return
         self._text = None  # the parsed file keeps it; do not hold two copies
         yield from self._items(self._parse(relpath, text), state, extra)
@@ -108,10 +111,63 @@ class DeploymentFile(pytest.File):
             if seen > 1:
                 name = f"{control.id}[{resource.ref}~{seen}]"
             yield ControlItem.from_parent(self, name=name, nodeid=self.child_id(name), control=control, resource=resource)
+        yield from self._notices(parsed, plan)
+        if parsed.error is None and not plan.claimed and self.candidate.by_name and parsed.documents:
+            if all(isinstance(d.data, dict) for d in parsed.documents):  # others got a notice
+                state.unrecognized.append(parsed.relpath)
+
+    def _notice(self, name: str, error: LocatedError, **kwargs: Any) -> NoticeItem:
+        return NoticeItem.from_parent(self, name=name, nodeid=self.child_id(name), error=error, **kwargs)
+
+    def _notices(self, parsed: ParsedFile, plan: Any) -> Iterator[pytest.Item]:
+        """What the file itself says: parse errors, empty files, documents
+        nobody can check, and duplicate keys.  Nothing is dropped silently."""
+        relpath = parsed.relpath
         if parsed.error is not None:
-            yield InputErrorItem.from_parent(self, name="PAASSEC-INPUT[parse]", nodeid=self.child_id("PAASSEC-INPUT[parse]"), error=parsed.error)
-        elif not plan.claimed and self.candidate.by_name:
-            state.unrecognized.append(parsed.relpath)
+            yield self._notice("PAASSEC-INPUT[parse]", parsed.error)
+        elif not parsed.documents and self.candidate.by_name:
+            yield self._notice("PAASSEC-INPUT[empty]", ParseError(relpath, 1, "file is empty: no document to check", "add the deployment, or delete or exclude the file"))
+        for document in plan.unclaimed:
+            shape = type(document.data).__name__
+            if not isinstance(document.data, dict) and (self.candidate.by_name or plan.claimed):
+                problem = f"document {document.index + 1} is a {_SHAPES.get(shape, shape)}, expected a mapping"
+            elif plan.claimed:
+                problem = f"document {document.index + 1} is not a resource of {plan.platform} or any other platform"
+            else:
+                continue
+            name = f"PAASSEC-INPUT[document-{document.index + 1}]"
+            yield self._notice(name, ParseError(relpath, document.start_line, problem, "fix or remove the document"))
+        platform = plan.platform or self.candidate.platforms[0]
+        for duplicate in parsed.duplicates:
+            name = f"PAASSEC-DUPKEY[{clean_ref_part(duplicate.key)}:{duplicate.line}]"
+            error = ParseError(
+                relpath,
+                duplicate.line,
+                f"duplicate key {duplicate.key!r} (first at line {duplicate.first_line}): only this last value takes effect, "
+                "so a reader of the first one is misled",
+                "keep one of the two",
+                column=duplicate.column,
+            )
+            yield self._notice(
+                name, error, phase="call", control="PAASSEC-DUPKEY", severity="high", platform=platform, title="Mapping keys must not repeat"
+            )
+
+
+_SHAPES = {"list": "list", "str": "string", "int": "number", "float": "number", "bool": "boolean"}
+
+
+def _outside_link(path: Path, root: Path) -> Path | None:
+    """The target of a symbolic link that leaves the repository, if it does."""
+    try:
+        if not any(p.is_symlink() for p in [path, *path.parents] if p != p.parent):
+            return None
+        target = path.resolve()
+        target.relative_to(root.resolve())
+    except ValueError:
+        return target
+    except OSError:
+        return None  # a loop or a dangling link: reading it reports the error
+    return None
 
 
 def _marker_for(control: Control, platform: str, cache: dict) -> Any:
@@ -178,18 +234,38 @@ class ControlItem(pytest.Item):
         return self.path, self._line - 1, self.name
 
 
-class InputErrorItem(pytest.Item):
-    """A file (or baseline) that could not be evaluated: an error, never a pass."""
+class NoticeItem(pytest.Item):
+    """An item whose outcome is known when it is collected.
 
-    def __init__(self, *, error: LocatedError, **kwargs: Any) -> None:
+    ``phase="setup"``: a file, baseline or control definition that cannot be
+    evaluated, reported as an error (never a pass, never a skip).
+    ``phase="call"``: a finding about the file itself (a duplicate key),
+    reported as a failure like any control.
+    """
+
+    def __init__(
+        self,
+        *,
+        error: LocatedError,
+        phase: str = "setup",
+        control: str = "PAASSEC-INPUT",
+        severity: str = "critical",
+        platform: str | None = None,
+        title: str = "Deployment files must be readable and recognisable",
+        **kwargs: Any,
+    ) -> None:
         super().__init__(**kwargs)
         self.error = error
+        self.phase = phase
         self.user_properties = [
-            ("paassec.control", "PAASSEC-INPUT"),
-            ("paassec.severity", "critical"),
+            ("paassec.control", control),
+            ("paassec.severity", severity),
             ("paassec.file", error.path),
             ("paassec.line", str(error.line or 1)),
         ]
+        if platform:
+            self.user_properties.insert(2, ("paassec.platform", platform))
+        self.user_properties.append(("paassec.title", title))
 
     def runtest(self) -> None:  # only reached through the default protocol
         raise self.error
@@ -203,7 +279,7 @@ class InputErrorItem(pytest.Item):
         return super().repr_failure(excinfo, style=style)
 
     def reportinfo(self) -> tuple[Path, int, str]:
-        return self.path, (self.error.line or 1) - 1, f"cannot evaluate {self.error.path}"
+        return self.path, (self.error.line or 1) - 1, self.name
 
 
 _MARK_CACHE = pytest.StashKey[dict]()

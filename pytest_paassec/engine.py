@@ -13,7 +13,7 @@ from typing import Callable
 from .catalog import Catalog
 from .controls import Control, Violation
 from .discovery import Candidate, classify
-from .documents import ParsedFile, parse_text, read_text
+from .documents import Document, ParsedFile, parse_text, read_text
 from .resources import Resource
 
 
@@ -21,10 +21,15 @@ from .resources import Resource
 class Plan:
     checks: list[tuple[Resource, Control]] = field(default_factory=list)
     claimed: bool = False  # some document was recognised by a platform
+    platform: str | None = None  # the first platform that recognised a document
+    unclaimed: list[Document] = field(default_factory=list)  # documents no platform recognised
 
 
-def resources_of(parsed: ParsedFile, candidate: Candidate, catalog: Catalog) -> tuple[list[Resource], bool]:
-    """Every resource of every document a platform recognises, in file order."""
+def resources_of(parsed: ParsedFile, candidate: Candidate, catalog: Catalog, unclaimed: list[Document] | None = None) -> tuple[list[Resource], bool]:
+    """Every resource of every document a platform recognises, in file order.
+
+    Documents no platform recognises are appended to ``unclaimed`` if given.
+    """
     resources: list[Resource] = []
     claimed = False
     for document in parsed.documents:
@@ -39,6 +44,8 @@ def resources_of(parsed: ParsedFile, candidate: Candidate, catalog: Catalog) -> 
         if platform is not None:
             claimed = True
             resources.extend(platform.resources(document))
+        elif unclaimed is not None:
+            unclaimed.append(document)
     return resources, claimed
 
 
@@ -50,8 +57,9 @@ def plan_checks(
     extra: tuple[Control, ...] = (),
 ) -> Plan:
     """Every applicable (resource, control) pair, in resource then id order."""
-    resources, claimed = resources_of(parsed, candidate, catalog)
-    plan = Plan(claimed=claimed)
+    plan = Plan()
+    resources, plan.claimed = resources_of(parsed, candidate, catalog, plan.unclaimed)
+    plan.platform = resources[0].platform if resources else None
     for resource in resources:
         for control in catalog.for_platform(resource.platform, extra):
             if wants(control.id) and control.is_applicable(resource):

@@ -10,12 +10,12 @@ import pytest
 
 from . import fixture_controls, hookspecs
 from .catalog import Catalog, build_catalog
-from .collect import ControlItem, DeploymentFile, InputErrorItem
+from .collect import ControlItem, DeploymentFile, NoticeItem
 from .discovery import classify
 from .errors import BaselineError, SettingsError
 from .resources import clean_ref_part
 from .reporting.observer import RunObserver
-from .runner import can_run_lean, lean_protocol_allowed, run_input_error, run_lean
+from .runner import can_run_lean, lean_protocol_allowed, run_lean, run_notice
 from .selection import relative_path, select_file
 from .settings import OPTIONS, Settings, resolve
 from .state import STATE, SessionState
@@ -115,7 +115,7 @@ def pytest_collection_modifyitems(session: pytest.Session, config: pytest.Config
     errors: list[BaselineError] = config.stash[STATE].catalog.errors
     for error in errors:
         name = f"PAASSEC-BASELINE[{clean_ref_part(error.path)}:{error.line or 1}]"
-        items.insert(0, InputErrorItem.from_parent(session, name=name, nodeid=name, error=error))
+        items.insert(0, NoticeItem.from_parent(session, name=name, nodeid=name, error=error))
 
 
 @pytest.hookimpl(tryfirst=True)
@@ -123,7 +123,7 @@ def pytest_runtest_protocol(item: pytest.Item, nextitem: pytest.Item | None) -> 
     if isinstance(item, ControlItem) and item.config.stash[STATE].lean_protocol and can_run_lean(item):
         if run_lean(item, nextitem):
             return True
-    if isinstance(item, InputErrorItem):
-        run_input_error(item, nextitem)
+    if isinstance(item, NoticeItem):
+        run_notice(item, nextitem)
         return True
     return None

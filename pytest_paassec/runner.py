@@ -26,7 +26,7 @@ from typing import Any
 import pytest
 from _pytest.reports import TestReport
 
-from .collect import MARKER, ControlItem, InputErrorItem
+from .collect import MARKER, ControlItem, NoticeItem
 
 # Options under which items must go through the full protocol.
 _FULL_PROTOCOL_OPTIONS = ("setupshow", "setuponly", "setupplan", "usepdb", "trace", "runxfail")
@@ -80,7 +80,7 @@ def run_lean(item: ControlItem, nextitem: Any) -> bool:
     return True
 
 
-def _teardown(item: ControlItem | InputErrorItem, nextitem: Any, keywords: dict[str, int], now: float) -> TestReport:
+def _teardown(item: ControlItem | NoticeItem, nextitem: Any, keywords: dict[str, int], now: float) -> TestReport:
     """Tear down what ``nextitem`` does not share, as the default protocol does."""
     if item.session.shouldfail or item.session.shouldstop:
         nextitem = None
@@ -91,8 +91,8 @@ def _teardown(item: ControlItem | InputErrorItem, nextitem: Any, keywords: dict[
     return TestReport(item.nodeid, item.location, keywords, "passed", None, "teardown", (), 0.0, now, now, item.user_properties)
 
 
-def run_input_error(item: InputErrorItem, nextitem: Any) -> None:
-    """Report a file or baseline that cannot be evaluated as a setup error.
+def run_notice(item: NoticeItem, nextitem: Any) -> None:
+    """Report a notice: an input error as a setup error, a file finding as a failure.
 
     The default protocol would render a setup failure as a traceback of
     pytest's own frames; this gives the located message alone.
@@ -100,10 +100,17 @@ def run_input_error(item: InputErrorItem, nextitem: Any) -> None:
     ihook = item.ihook
     nodeid, location = item.nodeid, item.location
     keywords = {name: 1 for name in item.keywords}
+    properties = item.user_properties
     now = time.time()
     ihook.pytest_runtest_logstart(nodeid=nodeid, location=location)
-    ihook.pytest_runtest_logreport(
-        report=TestReport(nodeid, location, keywords, "failed", item.error_repr(), "setup", (), 0.0, now, now, item.user_properties)
-    )
+    if item.phase == "setup":
+        ihook.pytest_runtest_logreport(
+            report=TestReport(nodeid, location, keywords, "failed", item.error_repr(), "setup", (), 0.0, now, now, properties)
+        )
+    else:
+        ihook.pytest_runtest_logreport(report=TestReport(nodeid, location, keywords, "passed", None, "setup", (), 0.0, now, now, properties))
+        ihook.pytest_runtest_logreport(
+            report=TestReport(nodeid, location, keywords, "failed", item.error_repr(), "call", (), 0.0, now, now, properties)
+        )
     ihook.pytest_runtest_logreport(report=_teardown(item, nextitem, keywords, now))
     ihook.pytest_runtest_logfinish(nodeid=nodeid, location=location)
