@@ -1,0 +1,152 @@
+"""Secrets found in deployment files never appear in full in any output.
+
+A canary secret sits in every supported format, once under a secret-like
+name and once as a value with a credential's shape under a neutral name.
+The run uses every output pytest and the plugin offer; afterwards stdout,
+stderr and every file the run wrote are searched.  New file outputs are
+found by themselves: whatever the run writes into its folder is searched.
+"""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import pytest
+
+CANARY_KEY = "AKIAQCANARYZ7W3E9R5T"  # the shape of an AWS access key id
+CANARY_PASSWORD = "canary-Zx81kQ2pL0vB7mN4"
+
+FILES = {
+    "k8s/deployment.yaml": f"""\
+apiVersion: apps/v1
+kind: Deployment
+metadata: {{name: api}}
+spec:
+  template:
+    spec:
+      containers:
+        - name: api
+          image: nginx:1.27
+          env:
+            - {{name: DB_PASSWORD, value: "{CANARY_PASSWORD}"}}
+            - {{name: UPSTREAM_ID, value: "{CANARY_KEY}"}}
+""",
+    "k8s/secret.yaml": f"""\
+apiVersion: v1
+kind: Secret
+metadata: {{name: db}}
+stringData:
+  password: "{CANARY_PASSWORD}"
+  key: "{CANARY_KEY}"
+""",
+    "docker-compose.yml": f"""\
+services:
+  api:
+    image: nginx:1.27
+    environment:
+      DB_PASSWORD: "{CANARY_PASSWORD}"
+      UPSTREAM_ID: "{CANARY_KEY}"
+""",
+    "cf/manifest.yml": f"""\
+applications:
+  - name: api
+    env:
+      DB_PASSWORD: "{CANARY_PASSWORD}"
+      UPSTREAM_ID: "{CANARY_KEY}"
+    docker:
+      image: nginx:1.27
+      password: "{CANARY_PASSWORD}"
+""",
+    "gae/app.yaml": f"""\
+runtime: python312
+env_variables:
+  DB_PASSWORD: "{CANARY_PASSWORD}"
+  UPSTREAM_ID: "{CANARY_KEY}"
+""",
+    "heroku/app.json": f'{{"name": "api", "env": {{"DB_PASSWORD": "{CANARY_PASSWORD}", "UPSTREAM_ID": {{"value": "{CANARY_KEY}"}}}}}}',
+    "heroku/Procfile": f"web: UPSTREAM_ID={CANARY_KEY} DB_PASSWORD={CANARY_PASSWORD} flask run --debug --host 0.0.0.0\n",
+    "fly/fly.toml": f"""\
+app = "api"
+[build.args]
+  NPM_TOKEN = "{CANARY_PASSWORD}"
+[env]
+  DB_PASSWORD = "{CANARY_PASSWORD}"
+  UPSTREAM_ID = "{CANARY_KEY}"
+""",
+    "render/render.yaml": f"""\
+services:
+  - type: web
+    name: api
+    runtime: python
+    envVars:
+      - {{key: DB_PASSWORD, value: "{CANARY_PASSWORD}"}}
+      - {{key: UPSTREAM_ID, value: "{CANARY_KEY}"}}
+""",
+    "do/.do/app.yaml": f"""\
+name: api
+services:
+  - name: api
+    envs:
+      - {{key: DB_PASSWORD, value: "{CANARY_PASSWORD}", type: SECRET}}
+      - {{key: UPSTREAM_ID, value: "{CANARY_KEY}"}}
+""",
+    "eb/.ebextensions/env.config": f"""\
+option_settings:
+  aws:elasticbeanstalk:application:environment:
+    DB_PASSWORD: "{CANARY_PASSWORD}"
+    UPSTREAM_ID: "{CANARY_KEY}"
+files:
+  /etc/app/key:
+    mode: "000777"
+    content: "{CANARY_KEY}"
+""",
+    "eb/Dockerrun.aws.json": f'{{"AWSEBDockerrunVersion": 2, "containerDefinitions": [{{"name": "api", "image": "nginx:1.27", "memory": 128, "environment": [{{"name": "DB_PASSWORD", "value": "{CANARY_PASSWORD}"}}, {{"name": "UPSTREAM_ID", "value": "{CANARY_KEY}"}}]}}]}}',
+    "azure/azuredeploy.json": f"""{{
+  "$schema": "https://schema.management.azure.com/schemas/2019-04-01/deploymentTemplate.json#",
+  "resources": [{{
+    "type": "Microsoft.Web/sites", "apiVersion": "2022-09-01", "name": "api",
+    "properties": {{"siteConfig": {{
+      "appSettings": [{{"name": "DB_PASSWORD", "value": "{CANARY_PASSWORD}"}}, {{"name": "UPSTREAM_ID", "value": "{CANARY_KEY}"}}],
+      "connectionStrings": [{{"name": "db", "connectionString": "Server=db;User Id=app;Password={CANARY_PASSWORD};"}}]
+    }}}}
+  }}]
+}}
+""",
+    "docker/Dockerfile": f"""\
+FROM python:3.12-slim
+ENV DB_PASSWORD={CANARY_PASSWORD}
+ARG UPSTREAM_ID={CANARY_KEY}
+RUN curl -u admin:{CANARY_PASSWORD} https://example.com/x
+""",
+    "broken/docker-compose.yml": f'services:\n  api:\n    environment:\n      DB_PASSWORD: "{CANARY_PASSWORD}\n',
+}
+
+# Every output a run can produce, by command-line flag.  An output added to
+# the plugin belongs here; files written anywhere in the run folder are
+# searched even if it is forgotten.
+OUTPUT_FLAGS = ["--junitxml=out/junit.xml"]
+TERMINAL_FLAGS = ["-v", "-rA", "--tb=long", "-l", "--showlocals", "--durations=0"]
+
+
+def test_canary_secret_appears_in_no_output(pytester: pytest.Pytester) -> None:
+    for relpath, text in FILES.items():
+        path = pytester.path / relpath
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text)
+    pytester.makeini("[pytest]\n")
+    (pytester.path / "out").mkdir()
+    started = time.time() - 1
+    result = pytester.runpytest(*OUTPUT_FLAGS, *TERMINAL_FLAGS)
+    outputs = {"stdout": result.stdout.str(), "stderr": result.stderr.str()}
+    for path in pytester.path.rglob("*"):
+        if path.is_file() and path.stat().st_mtime >= started and path.relative_to(pytester.path).as_posix() not in FILES:
+            outputs[str(path.relative_to(pytester.path))] = path.read_text(errors="replace")
+    assert "out/junit.xml" in outputs
+    for name, text in outputs.items():
+        assert CANARY_KEY not in text, f"the canary key leaked into {name}"
+        assert CANARY_PASSWORD not in text, f"the canary password leaked into {name}"
+        assert CANARY_PASSWORD[:10] not in text, f"a long prefix of the canary leaked into {name}"
+    # The canary was found (the test is not vacuous): masked values are shown.
+    shown = outputs["stdout"].count("chars, masked)")
+    assert shown >= len(FILES) - 1, shown
