@@ -41,7 +41,7 @@ class Override:
     source: str  # "file:line"
 
     def describe(self) -> str:
-        change = "disabled" if self.disabled else f"severity set to {self.severity.label if self.severity else '?'}"
+        change = "disabled" if self.disabled else f"severity set to {self.severity.label if self.severity is not None else '?'}"
         return f"{change} by {self.source}: {self.reason}"
 
 

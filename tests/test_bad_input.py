@@ -122,14 +122,16 @@ paassec_max_file_size = 64KB
 MAX_SIZE = 64 * 1024
 
 ANY = object()  # any value (a column that may be given or not)
-PARSE, FILE = "PAASSEC-INPUT[parse]", "PAASSEC-INPUT[file]"
+# Item names are regular expressions (full match).
+PARSE, FILE = re.escape("PAASSEC-INPUT[parse]"), re.escape("PAASSEC-INPUT[file]")
+INPUT = r"PAASSEC-INPUT\[[^\]]+\]"  # any input item: [empty], [document-2]... where the name is open
 
 
 @dataclass(frozen=True)
 class Error:
     """One error item for the file, and nothing else unless ``others`` says so."""
 
-    item: str | tuple[str, ...]  # the item name (or the names accepted)
+    item: str  # a regular expression the item name matches in full
     line: Any  # int, None (no line), a tuple of accepted values, or ANY
     column: Any  # same
     problem: tuple[str, ...]  # each alternative list: one of them must appear
@@ -139,7 +141,8 @@ class Error:
 
 @dataclass(frozen=True)
 class Valid:
-    """Normal items only: name -> "passed" or "failed:LINE" (failure located there)."""
+    """Normal items only: name -> "passed", "failed", "failed:LINE" (failure
+    located there) or "any" (passed or failed, never an error)."""
 
     items: dict[str, str]
 
@@ -159,14 +162,23 @@ class NotCollected:
     """No item at all for this path (nor under it, for a directory)."""
 
 
-SEEN_WEB = {"T-SEEN-001[service/web]": "passed", "T-COMPOSE-001[service/web]": "passed", "T-COMPOSE-002[service/web]": "passed", "T-COMPOSE-003[service/web]": "passed"}
+@dataclass(frozen=True)
+class Services:
+    """A compose file whose services must all be checked, each once."""
+
+    count: int
+    privileged_line: int  # where the one privileged service's failure is located
+
+
+def compose_items(service: str = "web", privileged_line: int | None = None) -> dict[str, str]:
+    items = {f"{control}[service/{service}]": "passed" for control in ("T-SEEN-001", "T-COMPOSE-001", "T-COMPOSE-002", "T-COMPOSE-003")}
+    if privileged_line is not None:
+        items[f"T-COMPOSE-001[service/{service}]"] = f"failed:{privileged_line}"
+    return items
 
 
 def compose_web(privileged_line: int | None = None) -> dict[str, str]:
-    items = dict(SEEN_WEB)
-    if privileged_line is not None:
-        items["T-COMPOSE-001[service/web]"] = f"failed:{privileged_line}"
-    return items
+    return compose_items("web", privileged_line)
 
 
 def any_of(*words: str) -> str:
@@ -194,26 +206,26 @@ CASES: dict[str, tuple[str, Any]] = {
     "bom-yaml": ("bom/deployment.yaml", Valid({"T-SEEN-001[Pod/web]": "passed"})),
     "bom-compose": ("bom/docker-compose.yml", Valid(compose_web(privileged_line=4))),
     "bom-toml": ("bom/fly.toml", Valid({"T-SEEN-001[app/shop]": "passed"})),
-    "bom-dockerfile": ("bom/Dockerfile", Valid({"T-SEEN-001[stage/0]": "passed"})),
+    "bom-dockerfile": ("bom/Dockerfile", Valid({"T-SEEN-001[dockerfile/Dockerfile]": "passed"})),
     "crlf-compose": ("crlf/docker-compose.yml", Valid(compose_web(privileged_line=4))),
     "crlf-toml": ("crlf/fly.toml", Valid({"T-SEEN-001[app/shop]": "passed"})),
-    "crlf-dockerfile": ("crlf/Dockerfile", Valid({"T-SEEN-001[stage/0]": "passed"})),
+    "crlf-dockerfile": ("crlf/Dockerfile", Valid({"T-SEEN-001[dockerfile/Dockerfile]": "passed"})),
     "crlf-procfile": ("crlf/Procfile", Valid({"T-SEEN-001[process/web]": "passed", "T-SEEN-001[process/worker]": "passed"})),
     "crlf-syntax": ("crlf-syntax/docker-compose.yml", Error(PARSE, 5, 5, ("expected ',' or ']'",))),
     # Empty files and documents of the wrong shape
-    "empty-compose": ("empty/docker-compose.yml", Error((PARSE, FILE), (None, 1), (None, 1), ("file is empty",))),
-    "empty-json": ("empty/app.json", Error((PARSE, FILE), (None, 1), (None, 1), ("file is empty",))),
-    "empty-toml": ("empty/fly.toml", Error((PARSE, FILE), (None, 1), (None, 1), ("file is empty",))),
-    "empty-dockerfile": ("empty/Dockerfile", Error((PARSE, FILE), (None, 1), (None, 1), ("file is empty",))),
-    "empty-procfile": ("empty/Procfile", Error((PARSE, FILE), (None, 1), (None, 1), ("file is empty",))),
-    "blank-compose": ("blank/docker-compose.yml", Error((PARSE, FILE), (None, 1), (None, 1), ("file is empty",))),
+    "empty-compose": ("empty/docker-compose.yml", Error(INPUT, (None, 1), (None, 1), ("file is empty",))),
+    "empty-json": ("empty/app.json", Error(INPUT, (None, 1), (None, 1), ("file is empty",))),
+    "empty-toml": ("empty/fly.toml", Error(INPUT, (None, 1), (None, 1), ("file is empty",))),
+    "empty-dockerfile": ("empty/Dockerfile", Error(INPUT, (None, 1), (None, 1), ("file is empty",))),
+    "empty-procfile": ("empty/Procfile", Error(INPUT, (None, 1), (None, 1), ("file is empty",))),
+    "blank-compose": ("blank/docker-compose.yml", Error(INPUT, (None, 1), (None, 1), ("file is empty",))),
     "empty-document": ("empty-doc/deployment.yaml", Valid({"T-SEEN-001[ConfigMap/settings]": "passed"})),
-    "scalar": ("scalar/docker-compose.yml", Error(PARSE, 1, (None, 1), ("expected a mapping",))),
-    "list": ("list/docker-compose.yml", Error(PARSE, 1, (None, 1), ("expected a mapping",))),
-    "list-json": ("list/app.json", Error(PARSE, 1, (None, 1), ("expected a mapping",))),
+    "scalar": ("scalar/docker-compose.yml", Error(INPUT, 1, (None, 1), ("expected a mapping",))),
+    "list": ("list/docker-compose.yml", Error(INPUT, 1, (None, 1), ("expected a mapping",))),
+    "list-json": ("list/app.json", Error(INPUT, 1, (None, 1), ("expected a mapping",))),
     "scalar-document": (
         "scalar-doc/deployment.yaml",
-        Error(PARSE, (5, 6), (None, 1), ("expected a mapping",), others={"T-SEEN-001[ConfigMap/settings]": "passed"}),
+        Error(INPUT, (5, 6), (None, 1), ("expected a mapping",), others={"T-SEEN-001[ConfigMap/settings]": "passed"}),
     ),
     # Hostile YAML
     "yaml-bomb": ("bomb/docker-compose.yml", Error(PARSE, 1, ANY, ("YAML bomb",))),
@@ -223,11 +235,12 @@ CASES: dict[str, tuple[str, Any]] = {
     "unknown-tag": ("unknown-tag/docker-compose.yml", Error(PARSE, 3, 12, ("!Custom",))),
     "python-tag-apply": ("python-tag/docker-compose.yml", Error(PARSE, 4, 14, ("python/object/apply",))),
     "python-tag-new": ("python-tag/compose.yaml", Error(PARSE, 3, 12, ("python/object/new",))),
-    "standard-tags": ("std-tags/docker-compose.yml", Valid(SEEN_WEB)),
-    "odd-keys": (
-        "odd-keys/docker-compose.yml",
-        Valid({**SEEN_WEB, "T-SEEN-001[service/1]": "passed", "T-SEEN-001[service/True]": "passed"}),
-    ),
+    "standard-tags": ("std-tags/docker-compose.yml", Valid({**compose_web(), "T-COMPOSE-003[service/web]": "any"})),
+    "odd-keys": ("odd-keys/docker-compose.yml", Valid({**compose_web(), **compose_items("1")})),
+    # YAML 1.1 reads `1:` and `true:` as 1 and True, equal as Python keys: the
+    # second service must not silently replace the first (Compose, like
+    # every YAML 1.2 tool, sees two services).
+    "key-collision": ("key-collision/docker-compose.yml", Services(count=2, privileged_line=6)),
     # Templates that look like manifests
     "helm": ("helm/chart/templates/deployment.yaml", Error(PARSE, 1, ANY, ("",), ("helm template",))),
     "helm-chart-yaml": ("helm/chart/Chart.yaml", NotCollected()),
@@ -249,13 +262,13 @@ CASES: dict[str, tuple[str, Any]] = {
     "unreadable": ("unreadable/docker-compose.yml", Error(FILE, None, None, ("cannot read",), ("permission",))),
     "directory-named-like-a-file": ("dir-named/docker-compose.yml", NotCollected()),
     # Symlinks
-    "link-inside": ("link-inside/docker-compose.yml", Valid({"T-SEEN-001[service/api]": "passed"})),
-    "link-target": ("link-target/docker-compose.yml", Valid({"T-SEEN-001[service/api]": "passed"})),
-    "link-outside-file": ("link-outside/docker-compose.yml", Error(FILE, None, None, ("outside the rootdir",))),
-    "link-outside-dir": ("link-outside-dir/linked/docker-compose.yml", Error(FILE, None, None, ("outside the rootdir",))),
+    "link-inside": ("link-inside/docker-compose.yml", Valid(compose_items("api"))),
+    "link-target": ("link-target/docker-compose.yml", Valid(compose_items("api"))),
+    "link-outside-file": ("link-outside/docker-compose.yml", Error(FILE, None, None, ("outside",))),
+    "link-outside-dir": ("link-outside-dir/linked/docker-compose.yml", Error(FILE, None, None, ("outside",))),
     "symlink-loop-file": ("symlink-loop/docker-compose.yml", Error(FILE, None, None, (any_of("symlink", "symbolic link"),))),
     "symlink-dangling": ("symlink-dangling/docker-compose.yml", Error(FILE, None, None, (any_of("symlink", "symbolic link", "no such file"),))),
-    "symlink-dir-loop": ("symlink-dir-loop/docker-compose.yml", Valid({"T-SEEN-001[service/api]": "passed"})),
+    "symlink-dir-loop": ("symlink-dir-loop/docker-compose.yml", Valid(compose_items("api"))),
     "symlink-dir-loop-copies": ("symlink-dir-loop/sub", NotCollected()),
 }
 
@@ -426,7 +439,8 @@ def _check_others(items: list[Item], others: dict[str, str], relpath: str) -> li
             problems.append(f"missing item {name} (have {sorted(by_name)})")
             continue
         want, _, line = outcome.partition(":")
-        if item.outcome != want:
+        accepted = ("passed", "failed") if want == "any" else (want,)
+        if item.outcome not in accepted:
             problems.append(f"{name} is {item.outcome}, expected {want}: {item.message}")
         elif line and f"{relpath}:{line}" not in item.text:
             problems.append(f"{name} is not located at {relpath}:{line}: {item.text.strip()[:300]}")
@@ -434,12 +448,11 @@ def _check_others(items: list[Item], others: dict[str, str], relpath: str) -> li
 
 
 def _check_error(items: list[Item], spec: Error, relpath: str) -> list[str]:
-    names = spec.item if isinstance(spec.item, tuple) else (spec.item,)
-    errors = [item for item in items if item.name in names]
+    errors = [item for item in items if re.fullmatch(spec.item, item.name)]
     unexpected = [f"{i.name}: {i.outcome}" for i in items if i not in errors and i.name not in spec.others]
     problems = []
     if len(errors) != 1:
-        return [f"expected one error item {' or '.join(names)}, got {[(i.name, i.outcome, i.message) for i in items]}"]
+        return [f"expected one error item /{spec.item}/, got {[(i.name, i.outcome, i.message) for i in items]}"]
     if unexpected:
         problems.append(f"unexpected items beside the error: {unexpected}")
     error = errors[0]
@@ -498,6 +511,17 @@ def _check_valid(items: list[Item], spec: Valid, relpath: str) -> list[str]:
     return _check_others(items, spec.items, relpath)
 
 
+def _check_services(items: list[Item], spec: Services, relpath: str) -> list[str]:
+    seen = sorted(item.name for item in items if item.name.startswith("T-SEEN-001["))
+    problems = []
+    if len(seen) != spec.count or any(item.outcome == "error" for item in items):
+        problems.append(f"expected {spec.count} services checked, got {[(i.name, i.outcome, i.message) for i in items]}")
+    privileged = [item for item in items if item.name.startswith("T-COMPOSE-001[") and item.outcome == "failed"]
+    if len(privileged) != 1 or f"{relpath}:{spec.privileged_line}" not in privileged[0].text:
+        problems.append(f"expected one privileged service failing at line {spec.privileged_line}, got {[(i.name, i.text[:200]) for i in privileged]}")
+    return problems
+
+
 @pytest.mark.parametrize("case", list(CASES))
 def test_bad_input_case(matrix: MatrixRun, case: str) -> None:
     relpath, spec = CASES[case]
@@ -512,6 +536,8 @@ def test_bad_input_case(matrix: MatrixRun, case: str) -> None:
         problems = _check_error(items, spec, relpath)
     elif isinstance(spec, DupKey):
         problems = _check_dupkey(items, spec, relpath)
+    elif isinstance(spec, Services):
+        problems = _check_services(items, spec, relpath)
     else:
         problems = _check_valid(items, spec, relpath)
     assert not problems, f"{relpath}:\n  " + "\n  ".join(problems)

@@ -94,3 +94,10 @@ def test_missing_path_is_an_error(tmp_path: Path) -> None:
 def test_builtin_baselines_ship_with_the_package() -> None:
     directory = builtin_baseline_dir()
     assert (directory / "kubernetes.yaml").is_file()
+
+
+def test_override_to_info_is_described(tmp_path: Path) -> None:
+    result = load(tmp_path, GOOD + "overrides:\n  - id: TEAM-NET-001\n    severity: info\n    reason: accepted\n")
+    [control] = result.controls
+    assert control.severity == Severity.INFO
+    assert control.overridden == "high -> severity set to info by team.yaml:13: accepted"
