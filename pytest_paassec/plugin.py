@@ -15,7 +15,7 @@ from .discovery import classify
 from .errors import BaselineError, SettingsError
 from .resources import clean_ref_part
 from .reporting.observer import RunObserver
-from .runner import can_run_lean, lean_protocol_allowed, run_lean, run_notice
+from .runner import can_run_lean, lean_protocol_allowed, run_lean, run_loop, run_notice, runs_own_loop
 from .selection import relative_path, select_file
 from .settings import OPTIONS, Settings, resolve
 from .state import STATE, SessionState
@@ -54,7 +54,7 @@ def pytest_configure(config: pytest.Config) -> None:
     state = SessionState(settings=settings, catalog=_load_catalog(config, settings), root=config.rootpath)
     state.lean_protocol = lean_protocol_allowed(config)
     config.stash[STATE] = state
-    config.pluginmanager.register(RunObserver(state), "paassec-observer")
+    config.pluginmanager.register(RunObserver(state, config), "paassec-observer")
     config.pluginmanager.register(fixture_controls, "paassec-fixture-controls")
 
 
@@ -116,6 +116,14 @@ def pytest_collection_modifyitems(session: pytest.Session, config: pytest.Config
     for error in errors:
         name = f"PAASSEC-BASELINE[{clean_ref_part(error.path)}:{error.line or 1}]"
         items.insert(0, NoticeItem.from_parent(session, name=name, nodeid=name, error=error))
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_runtestloop(session: pytest.Session) -> bool | None:
+    if not runs_own_loop(session):
+        return None
+    run_loop(session)
+    return True
 
 
 @pytest.hookimpl(tryfirst=True)

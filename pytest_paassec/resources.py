@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any, Callable
 
 from .documents import Document
@@ -38,19 +39,26 @@ class Resource:
     path: tuple = ()  # where ``data`` sits in ``document.data``
     scope: str | None = None  # namespace, app, service... when the platform has one
     subjects: dict[str, SubjectFinder] = field(default_factory=dict)
+    # Subject entries, found once: every control on the resource asks again.
+    _selected: dict[str, SubjectEntries] = field(default_factory=dict, repr=False)
 
-    @property
+    @cached_property
     def ref(self) -> str:
         parts = [self.kind, self.scope, self.name] if self.scope else [self.kind, self.name]
         return "/".join(clean_ref_part(p) for p in parts)
 
-    @property
+    @cached_property
     def line(self) -> int:
         return self.document.line_of(self.path)
 
     def select(self, subject: str) -> SubjectEntries:
         """Entries of a named subject; ``resource`` is the data itself."""
-        if subject == "resource":
-            return [((), self.data)]
-        finder = self.subjects.get(subject)
-        return finder(self) if finder is not None else []
+        entries = self._selected.get(subject)
+        if entries is None:
+            if subject == "resource":
+                entries = [((), self.data)]
+            else:
+                finder = self.subjects.get(subject)
+                entries = finder(self) if finder is not None else []
+            self._selected[subject] = entries
+        return entries

@@ -27,6 +27,7 @@ import pytest
 from _pytest.reports import TestReport
 
 from .collect import MARKER, ControlItem, NoticeItem
+from .state import STATE
 
 # Options under which items must go through the full protocol.
 _FULL_PROTOCOL_OPTIONS = ("setupshow", "setuponly", "setupplan", "usepdb", "trace", "runxfail")
@@ -44,10 +45,16 @@ def can_run_lean(item: ControlItem) -> bool:
 
 
 def _keywords(item: ControlItem) -> dict[str, int]:
-    cached = getattr(item, "_report_keywords", None)
-    if cached is None:
-        cached = item._report_keywords = {name: 1 for name in item.keywords}  # type: ignore[attr-defined]
-    return cached
+    """The keywords a report carries, as pytest builds them, without walking
+    every parent's keywords for each item: the file's are computed once."""
+    parent = item.parent
+    base = getattr(parent, "_report_keywords", None)
+    if base is None:
+        base = parent._report_keywords = {name: 1 for name in parent.keywords}  # type: ignore[union-attr]
+    keywords = dict(base)
+    keywords[item.name] = 1
+    keywords[MARKER] = 1
+    return keywords
 
 
 def run_lean(item: ControlItem, nextitem: Any) -> bool:
@@ -65,9 +72,7 @@ def run_lean(item: ControlItem, nextitem: Any) -> bool:
     properties = item.user_properties
     now = time.time()
     ihook.pytest_runtest_logstart(nodeid=nodeid, location=location)
-    ihook.pytest_runtest_logreport(
-        report=TestReport(nodeid, location, keywords, "passed", None, "setup", (), 0.0, now, now, properties)
-    )
+    ihook.pytest_runtest_logreport(report=_quiet(TestReport(nodeid, location, keywords, "passed", None, "setup", (), 0.0, now, now, properties)))
     if violations:
         call = TestReport(
             nodeid, location, keywords, "failed", item.failure_repr(violations), "call", (), duration, now, now + duration, properties
@@ -88,7 +93,19 @@ def _teardown(item: ControlItem | NoticeItem, nextitem: Any, keywords: dict[str,
     call = pytest.CallInfo.from_call(lambda: setup_state.teardown_exact(nextitem), when="teardown")
     if call.excinfo is not None:  # a neighbouring fixture's finalizer failed
         return item.ihook.pytest_runtest_makereport(item=item, call=call)
-    return TestReport(item.nodeid, item.location, keywords, "passed", None, "teardown", (), 0.0, now, now, item.user_properties)
+    return _quiet(TestReport(item.nodeid, item.location, keywords, "passed", None, "teardown", (), 0.0, now, now, item.user_properties))
+
+
+def _quiet(report: TestReport) -> TestReport:
+    """Mark a passed setup/teardown report that has nothing to show.
+
+    The terminal reporter keeps such reports and, for every failure, scans
+    all of them for teardown output (quadratic in the run's size,
+    pytest-dev/pytest#13360).  ``RunObserver`` drops marked ones once the
+    reporter has counted them: they carry no output, so nothing changes.
+    """
+    report.paassec_quiet = True  # type: ignore[attr-defined]
+    return report
 
 
 def run_notice(item: NoticeItem, nextitem: Any) -> None:
@@ -108,9 +125,51 @@ def run_notice(item: NoticeItem, nextitem: Any) -> None:
             report=TestReport(nodeid, location, keywords, "failed", item.error_repr(), "setup", (), 0.0, now, now, properties)
         )
     else:
-        ihook.pytest_runtest_logreport(report=TestReport(nodeid, location, keywords, "passed", None, "setup", (), 0.0, now, now, properties))
+        ihook.pytest_runtest_logreport(report=_quiet(TestReport(nodeid, location, keywords, "passed", None, "setup", (), 0.0, now, now, properties)))
         ihook.pytest_runtest_logreport(
             report=TestReport(nodeid, location, keywords, "failed", item.error_repr(), "call", (), 0.0, now, now, properties)
         )
     ihook.pytest_runtest_logreport(report=_teardown(item, nextitem, keywords, now))
     ihook.pytest_runtest_logfinish(nodeid=nodeid, location=location)
+
+
+def runs_own_loop(session: pytest.Session) -> bool:
+    """Whether this process drives the run loop itself.
+
+    Not when pytest-xdist is in charge (its controller and workers have loops
+    of their own and call ``pytest_runtest_protocol``, which we still
+    implement), and not when the lean protocol is off.
+    """
+    config = session.config
+    if hasattr(config, "workerinput") or config.pluginmanager.has_plugin("dsession"):
+        return False
+    return bool(config.stash[STATE].lean_protocol) and not config.option.collectonly
+
+
+def run_loop(session: pytest.Session) -> None:
+    """pytest's run loop, but data items skip the per-item protocol wrappers.
+
+    The default loop calls ``pytest_runtest_protocol`` for every item, and
+    the wrappers around it (warnings capture, assertion rewriting state,
+    faulthandler, unittest) do per-item work that an item running no user
+    code does not need.  Every other item goes through the hook unchanged.
+    """
+    if session.testsfailed and not session.config.option.continue_on_collection_errors:
+        raise session.Interrupted(
+            f"{session.testsfailed} error{'s' if session.testsfailed != 1 else ''} during collection"
+        )
+    items = session.items
+    hook = session.config.hook
+    last = len(items) - 1
+    for index, item in enumerate(items):
+        nextitem = items[index + 1] if index < last else None
+        if isinstance(item, ControlItem) and can_run_lean(item) and run_lean(item, nextitem):
+            pass
+        elif isinstance(item, NoticeItem):
+            run_notice(item, nextitem)
+        else:
+            hook.pytest_runtest_protocol(item=item, nextitem=nextitem)
+        if session.shouldfail:
+            raise session.Failed(session.shouldfail)
+        if session.shouldstop:
+            raise session.Interrupted(session.shouldstop)

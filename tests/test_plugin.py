@@ -299,3 +299,12 @@ def test_collection_is_the_same_with_xdist(project: pytest.Pytester) -> None:
     assert outcomes("plain.xml") == outcomes("parallel.xml")
     assert len(outcomes("plain.xml")) == 4
     parallel.stdout.fnmatch_lines(["*paassec summary*", "4 control checks: 1 passed, 3 failed*"])
+
+
+def test_lean_reports_carry_the_keywords_pytest_would_build(project: pytest.Pytester) -> None:
+    from pytest_paassec.runner import _keywords
+
+    items, _ = project.inline_genitems()
+    assert items
+    for item in items:
+        assert _keywords(item) == {name: 1 for name in item.keywords}  # type: ignore[arg-type]

@@ -15,11 +15,19 @@ from ..state import SessionState
 
 
 class RunObserver:
-    def __init__(self, state: SessionState) -> None:
+    def __init__(self, state: SessionState, config: pytest.Config) -> None:
         self.state = state
+        self.config = config
 
+    @pytest.hookimpl(trylast=True)
     def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
         self.state.summary.record(report, self.state.settings.fail_on)
+        if getattr(report, "paassec_quiet", False):
+            # Last, so the terminal reporter has counted it; see runner._quiet.
+            reporter = self.config.pluginmanager.get_plugin("terminalreporter")
+            kept = getattr(reporter, "stats", {}).get("")
+            if kept and kept[-1] is report:
+                kept.pop()
 
     def pytest_collectreport(self, report: pytest.CollectReport) -> None:
         if report.failed:
