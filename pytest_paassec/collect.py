@@ -8,6 +8,8 @@ file and the configuration, so every xdist worker collects the same list.
 
 from __future__ import annotations
 
+import os
+from functools import cached_property
 from pathlib import Path
 from typing import Any, Iterator
 
@@ -48,6 +50,11 @@ class DeploymentFile(pytest.File):
         if self._hook_proxy is None:
             self._hook_proxy = self.session.gethookproxy(self.path)
         return self._hook_proxy
+
+    @cached_property
+    def location_path(self) -> str:
+        """The file relative to the rootdir, as report locations give it."""
+        return os.path.relpath(self.path, self.config.rootpath)
 
     def child_id(self, name: str) -> str:
         # Given as a string so pytest (9.2+) parses "ID[ref]" as a name with
@@ -232,6 +239,13 @@ class ControlItem(pytest.Item):
 
     def reportinfo(self) -> tuple[Path, int, str]:
         return self.path, self._line - 1, self.name
+
+    @cached_property
+    def location(self) -> tuple[str, int | None, str]:
+        # What pytest derives from reportinfo, with the file part computed
+        # once per file rather than once per item.
+        file: DeploymentFile = self.parent  # type: ignore[assignment]
+        return (file.location_path, self._line - 1, self.name)
 
 
 class NoticeItem(pytest.Item):

@@ -90,8 +90,14 @@ def _teardown(item: ControlItem | NoticeItem, nextitem: Any, keywords: dict[str,
     if item.session.shouldfail or item.session.shouldstop:
         nextitem = None
     setup_state = item.session._setupstate
-    call = pytest.CallInfo.from_call(lambda: setup_state.teardown_exact(nextitem), when="teardown")
-    if call.excinfo is not None:  # a neighbouring fixture's finalizer failed
+    try:
+        setup_state.teardown_exact(nextitem)
+    except Exception as exc:  # a neighbouring fixture's finalizer failed: report it the usual way
+
+        def reraise() -> None:
+            raise exc
+
+        call = pytest.CallInfo.from_call(reraise, when="teardown")
         return item.ihook.pytest_runtest_makereport(item=item, call=call)
     return _quiet(TestReport(item.nodeid, item.location, keywords, "passed", None, "teardown", (), 0.0, now, now, item.user_properties))
 

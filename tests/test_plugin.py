@@ -308,3 +308,9 @@ def test_lean_reports_carry_the_keywords_pytest_would_build(project: pytest.Pyte
     assert items
     for item in items:
         assert _keywords(item) == {name: 1 for name in item.keywords}  # type: ignore[arg-type]
+
+
+def test_item_location_matches_what_pytest_derives(project: pytest.Pytester) -> None:
+    items, _ = project.inline_genitems()
+    for item in items:
+        assert item.location == pytest.Item.location.func(item)  # type: ignore[attr-defined]
