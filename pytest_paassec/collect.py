@@ -89,6 +89,13 @@ class DeploymentFile(pytest.File):
             yield self._notice("PAASSEC-INPUT[file]", error)
             return
         self._text = None  # the parsed file keeps it; do not hold two copies
+        if not text.strip():
+            yield self._notice("PAASSEC-INPUT[empty]", ParseError(relpath, 1, "file is empty: no document to check", "add the deployment, or delete or exclude the file"))
+            return
+        template_line = _chart_template_line(self.path, text)
+        if template_line is not None:
+            yield self._notice("PAASSEC-INPUT[parse]", ParseError(relpath, template_line, "a Helm chart template ({{ ... }}), not a manifest", "render it first (helm template) and scan the output"))
+            return
         yield from self._items(self._parse(relpath, text), state, extra)
 
     def _parse(self, relpath: str, text: str) -> ParsedFile:
@@ -163,6 +170,13 @@ class DeploymentFile(pytest.File):
 _SHAPES = {"list": "list", "str": "string", "int": "number", "float": "number", "bool": "boolean"}
 
 
+def _chart_template_line(path: Path, text: str) -> int | None:
+    """First line with ``{{`` of a file in a Helm chart's templates/ folder."""
+    if "{{" not in text or path.parent.name != "templates" or not (path.parent.parent / "Chart.yaml").is_file():
+        return None
+    return next(number for number, line in enumerate(text.splitlines(), start=1) if "{{" in line)
+
+
 def _outside_link(path: Path, root: Path) -> Path | None:
     """The target of a symbolic link that leaves the repository, if it does."""
     try:
@@ -172,7 +186,7 @@ def _outside_link(path: Path, root: Path) -> Path | None:
         target.relative_to(root.resolve())
     except ValueError:
         return target
-    except OSError:
+    except (OSError, RuntimeError):  # Python < 3.13 raises RuntimeError on a loop
         return None  # a loop or a dangling link: reading it reports the error
     return None
 

@@ -68,7 +68,10 @@ def _contains(found: Any, item: Any) -> bool:
     if isinstance(found, list):
         return any(_is_equal(element, item) for element in found)
     if isinstance(found, dict):
-        return item in found
+        try:
+            return item in found
+        except TypeError:  # an unhashable item is never a key
+            return False
     return False
 
 
@@ -390,10 +393,54 @@ def _compile_compound(name: str, spec: dict, selectors: SelectorCache) -> Condit
 _NESTED_QUANTIFIER = re.compile(r"\((?:[^()\\]|\\.)*[+*}](?:[^()\\]|\\.)*\)[+*{]|\((?:[^()\\]|\\.)*\|(?:[^()\\]|\\.)*\)[+*{]")
 
 
+def _nests_repetition(pattern: str) -> bool:
+    """A repeat (max > 1) whose body holds another repeat or an alternation,
+    at any depth of groups: (a+)+, ((a+))+, (?:(a|aa))+."""
+    try:
+        from re import _constants as C, _parser as P  # Python 3.11+
+    except ImportError:  # pragma: no cover
+        import sre_constants as C  # type: ignore[no-redef]
+        import sre_parse as P  # type: ignore[no-redef]
+    try:
+        tree = P.parse(pattern)
+    except Exception:
+        return False
+    repeats = {C.MAX_REPEAT, C.MIN_REPEAT, getattr(C, "POSSESSIVE_REPEAT", C.MAX_REPEAT)}
+
+    def children(op: Any, av: Any) -> list:
+        if op in repeats:
+            return [av[2]]
+        if op is C.SUBPATTERN:
+            return [av[-1]]
+        if op is C.BRANCH:
+            return list(av[1])
+        if op in (C.ASSERT, C.ASSERT_NOT):
+            return [av[1]]
+        return []
+
+    def variable(items: Any) -> bool:
+        for op, av in items:
+            if (op in repeats and av[1] > 1) or op is C.BRANCH:
+                return True
+            if any(variable(child) for child in children(op, av)):
+                return True
+        return False
+
+    def walk(items: Any) -> bool:
+        for op, av in items:
+            if op in repeats and av[1] > 1 and variable(av[2]):
+                return True
+            if any(walk(child) for child in children(op, av)):
+                return True
+        return False
+
+    return walk(tree)
+
+
 def compile_regex(pattern: Any) -> re.Pattern[str]:
     if not isinstance(pattern, str):
         raise ConditionError("a regular expression must be a string")
-    if _NESTED_QUANTIFIER.search(pattern):
+    if _NESTED_QUANTIFIER.search(pattern) or _nests_repetition(pattern):
         raise ConditionError(
             f"regular expression {pattern!r} nests repetition and can backtrack catastrophically; "
             "rewrite it without a repeated group that itself repeats"

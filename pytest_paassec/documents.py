@@ -90,16 +90,31 @@ def read_text(path: Path, relpath: str, max_size: int) -> str:
             )
         raw = path.read_bytes()
     except OSError as exc:
-        raise ParseError(relpath, None, f"cannot read file: {exc.strerror or exc}") from None
+        raise ParseError(relpath, None, f"cannot read file: {exc.strerror or exc}", _os_hint(path, exc)) from None
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise ParseError(relpath, None, "file is UTF-16, not UTF-8", "save the file as UTF-8")
     if b"\0" in raw[:8192]:
         raise ParseError(relpath, None, "binary file (contains NUL bytes)", "deployment files must be text")
     try:
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         line = raw.count(b"\n", 0, exc.start) + 1
+        column = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
         raise ParseError(
-            relpath, line, f"not valid UTF-8 (byte 0x{raw[exc.start]:02x})", "save the file as UTF-8"
+            relpath, line, f"not valid UTF-8 (byte 0x{raw[exc.start]:02x})", "save the file as UTF-8", column=column
         ) from None
+
+
+def _os_hint(path: Path, exc: OSError) -> str:
+    import errno
+
+    if exc.errno == errno.ELOOP:
+        return "the symbolic link loops; point it at a real file or delete it"
+    if exc.errno == errno.ENOENT and path.is_symlink():
+        return "the symbolic link is dangling; point it at a real file or delete it"
+    if exc.errno in (errno.EACCES, errno.EPERM):
+        return "check the file's permissions, or exclude it with paassec_exclude"
+    return "check the file, or exclude it with paassec_exclude"
 
 
 def parse_text(relpath: str, fmt: str, text: str) -> ParsedFile:
@@ -110,8 +125,23 @@ def parse_text(relpath: str, fmt: str, text: str) -> ParsedFile:
     except ParseError as exc:
         parsed.error = exc
     except RecursionError:
-        parsed.error = ParseError(relpath, None, "nesting is too deep to read", "flatten the document")
+        parsed.error = ParseError(relpath, _deep_line(text), "nesting is too deep to read", "flatten the document")
     return parsed
+
+
+def _deep_line(text: str, limit: int = 200) -> int:
+    """The line where brackets first nest deeper than ``limit`` (else 1)."""
+    depth, line = 0, 1
+    for char in text:
+        if char == "\n":
+            line += 1
+        elif char in "[{":
+            depth += 1
+            if depth > limit:
+                return line
+        elif char in "]}":
+            depth -= 1
+    return 1
 
 
 def _parse_yaml(parsed: ParsedFile) -> None:
@@ -130,14 +160,20 @@ def _parse_yaml(parsed: ParsedFile) -> None:
             index += 1
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
+        if exc.context_mark is not None and mark is not None and mark.index >= len(text.rstrip()):
+            mark = exc.context_mark  # the end of the file says nothing: point where it began
         problem = exc.problem or exc.context or "invalid YAML"
         if exc.context and exc.problem:
             problem = f"{exc.problem} ({exc.context})"
+        hint = _yaml_hint(text)
+        if mark is not None and text[mark.index : mark.index + 1] == "\t":
+            problem = f"a tab: {problem}"
+            hint = "indent with spaces: YAML does not allow tabs for indentation"
         raise ParseError(
             parsed.relpath,
             mark.line + 1 if mark else None,
             problem,
-            _yaml_hint(text),
+            hint,
             column=mark.column + 1 if mark else None,
         ) from None
     except yaml.YAMLError as exc:
@@ -147,8 +183,19 @@ def _parse_yaml(parsed: ParsedFile) -> None:
         parsed.duplicates = loader.duplicates
         loader.dispose()
     if "*" in text and "&" in text:
-        for document in parsed.documents:
-            if expanded_size(document.data, MAX_EXPANDED_NODES) > MAX_EXPANDED_NODES:
+        for position, document in enumerate(parsed.documents):
+            try:
+                size = expanded_size(document.data, MAX_EXPANDED_NODES)
+            except RecursionError:
+                del parsed.documents[position:]
+                raise ParseError(
+                    parsed.relpath,
+                    document.start_line,
+                    "recursive alias: an anchor's node contains an alias to itself",
+                    "replace the alias with the values it stands for",
+                ) from None
+            if size > MAX_EXPANDED_NODES:
+                del parsed.documents[position:]
                 raise ParseError(
                     parsed.relpath,
                     document.start_line,
@@ -188,11 +235,32 @@ def _parse_json(parsed: ParsedFile) -> None:
         try:
             data = json.loads(relaxed)
         except json.JSONDecodeError:
+            message = exc.msg[: -len(" at")] if exc.msg.endswith(" at") else exc.msg
             raise ParseError(
-                parsed.relpath, exc.lineno, exc.msg, "fix the JSON syntax", column=exc.colno
+                parsed.relpath, exc.lineno, message, "fix the JSON syntax", column=exc.colno
             ) from None
         parsed.text = relaxed
+    if _json_has_duplicates(parsed.text):
+        from .linemaps import json_duplicate_keys
+
+        parsed.duplicates = json_duplicate_keys(parsed.text)
     parsed.documents.append(Document(parsed, 0, data, 1))
+
+
+def _json_has_duplicates(text: str) -> bool:
+    seen: list[bool] = []
+
+    def hook(pairs: list) -> dict:
+        keys = [k for k, _ in pairs]
+        if len(set(keys)) != len(keys):
+            seen.append(True)
+        return dict(pairs)
+
+    try:
+        json.loads(text, object_pairs_hook=hook)
+    except (ValueError, RecursionError):
+        return False
+    return bool(seen)
 
 
 _JSON_RELAX = re.compile(r'"(?:[^"\\\n]|\\.)*"|//[^\n]*|/\*.*?\*/|,(?=\s*[}\]])', re.DOTALL)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import bisect
 import re
 from json.decoder import scanstring
+from typing import Any
 
 PathLines = dict[tuple, int]
 
@@ -17,48 +18,71 @@ _WS = re.compile(r"[ \t\r\n]*")
 _SCALAR = re.compile(r"-?[0-9][0-9eE.+-]*|true|false|null")
 
 
-def json_path_lines(text: str) -> PathLines:
-    """Map every path in a JSON document to the line where its value starts."""
-    newlines = [m.start() for m in re.finditer("\n", text)]
-    lines: PathLines = {}
+class _JsonScanner:
+    """Walks JSON text without building values, reporting keys and values by
+    path and position.  Used for line maps and for duplicate keys."""
 
-    def line_at(pos: int) -> int:
-        return bisect.bisect_right(newlines, pos - 1) + 1
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.newlines = [m.start() for m in re.finditer("\n", text)]
 
-    def skip(pos: int) -> int:
-        return _WS.match(text, pos).end()  # type: ignore[union-attr]
+    def where(self, pos: int) -> tuple[int, int]:
+        """(line, column), both 1-based."""
+        line = bisect.bisect_right(self.newlines, pos - 1)
+        start = self.newlines[line - 1] + 1 if line else 0
+        return line + 1, pos - start + 1
 
-    def value(pos: int, path: tuple) -> int:
-        pos = skip(pos)
-        lines.setdefault(path, line_at(pos))
+    def skip(self, pos: int) -> int:
+        return _WS.match(self.text, pos).end()  # type: ignore[union-attr]
+
+    def on_value(self, path: tuple, pos: int) -> None:
+        """Called where each value starts."""
+
+    def on_key(self, path: tuple, key: str, pos: int, seen: dict[str, int]) -> None:
+        """Called for each key of an object; ``seen`` maps earlier keys to positions."""
+
+    def scan(self) -> None:
+        try:
+            self._value(0, ())
+        except (ValueError, IndexError, RecursionError):
+            pass  # the document was already parsed by json; keep what we have
+
+    def _value(self, pos: int, path: tuple) -> int:
+        text = self.text
+        pos = self.skip(pos)
+        self.on_value(path, pos)
         char = text[pos : pos + 1]
         if char == "{":
-            pos = skip(pos + 1)
+            pos = self.skip(pos + 1)
             if text.startswith("}", pos):
                 return pos + 1
+            seen: dict[str, int] = {}
             while True:
-                pos = skip(pos)
-                key_line = line_at(pos)
+                pos = self.skip(pos)
+                key_pos = pos
                 key, pos = scanstring(text, pos + 1)
-                lines[path + (key,)] = key_line
-                pos = skip(pos)
-                pos = value(pos + 1, path + (key,))  # past ':'
-                pos = skip(pos)
+                self.on_key(path, key, key_pos, seen)
+                seen.setdefault(key, key_pos)
+                pos = self.skip(pos)
+                pos = self.skip(self._value(pos + 1, path + (key,)))  # past ':'
                 if text.startswith(",", pos):
-                    pos += 1
+                    pos = self.skip(pos + 1)
+                    if text.startswith("}", pos):  # a trailing comma
+                        return pos + 1
                     continue
                 return pos + 1  # '}'
         if char == "[":
-            pos = skip(pos + 1)
+            pos = self.skip(pos + 1)
             if text.startswith("]", pos):
                 return pos + 1
             index = 0
             while True:
-                pos = value(pos, path + (index,))
-                pos = skip(pos)
+                pos = self.skip(self._value(pos, path + (index,)))
                 index += 1
                 if text.startswith(",", pos):
-                    pos += 1
+                    pos = self.skip(pos + 1)
+                    if text.startswith("]", pos):
+                        return pos + 1
                     continue
                 return pos + 1  # ']'
         if char == '"':
@@ -68,11 +92,44 @@ def json_path_lines(text: str) -> PathLines:
             raise ValueError(f"unexpected character at offset {pos}")
         return match.end()
 
-    try:
-        value(0, ())
-    except (ValueError, IndexError, RecursionError):
-        pass  # the document was already parsed by json; keep what we have
-    return lines
+
+class _LineMapper(_JsonScanner):
+    def __init__(self, text: str) -> None:
+        super().__init__(text)
+        self.lines: PathLines = {}
+
+    def on_value(self, path: tuple, pos: int) -> None:
+        self.lines.setdefault(path, self.where(pos)[0])
+
+    def on_key(self, path: tuple, key: str, pos: int, seen: dict[str, int]) -> None:
+        self.lines[path + (key,)] = self.where(pos)[0]
+
+
+class _DuplicateFinder(_JsonScanner):
+    def __init__(self, text: str) -> None:
+        super().__init__(text)
+        self.found: list[Any] = []
+
+    def on_key(self, path: tuple, key: str, pos: int, seen: dict[str, int]) -> None:
+        if key in seen:
+            from .yamlload import DuplicateKey
+
+            line, column = self.where(pos)
+            self.found.append(DuplicateKey(key, line, column, self.where(seen[key])[0]))
+
+
+def json_path_lines(text: str) -> PathLines:
+    """Map every path in a JSON document to the line where its value starts."""
+    mapper = _LineMapper(text)
+    mapper.scan()
+    return mapper.lines
+
+
+def json_duplicate_keys(text: str) -> list[Any]:
+    """Keys given twice in one JSON object, located at the second."""
+    finder = _DuplicateFinder(text)
+    finder.scan()
+    return finder.found
 
 
 _TOML_TABLE = re.compile(r"^\s*(\[\[?)\s*([^\]]+?)\s*\]\]?\s*(#.*)?$")

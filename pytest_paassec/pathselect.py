@@ -9,6 +9,7 @@ extended parser, which is about fifty times slower per call.
 from __future__ import annotations
 
 import re
+import warnings
 from typing import Any, Iterator
 
 from jsonpath_ng import DatumInContext, Fields, Index
@@ -53,9 +54,14 @@ class Selector:
             self.steps = _simple_steps(normalized[1:])
             if self.steps is None:
                 try:
-                    self._jsonpath = jsonpath_parse(normalized)
+                    with warnings.catch_warnings():  # "&" is deprecated: refused below anyway
+                        warnings.simplefilter("ignore", DeprecationWarning)
+                        self._jsonpath = jsonpath_parse(normalized)
                 except (JsonPathLexerError, JsonPathParserError, Exception) as exc:
                     raise SelectorError(f"invalid JSONPath {text!r}: {exc}") from None
+                unsupported = _unsupported(self._jsonpath)
+                if unsupported:
+                    raise SelectorError(f"invalid JSONPath {text!r}: {unsupported} is not supported in controls")
         # The part before any wildcard: where a missing value is reported.
         prefix: list[Any] = []
         for step in self.steps or ():
@@ -73,6 +79,25 @@ class Selector:
         if self.steps is not None:
             return list(_walk(data, self.steps, 0, ()))
         return [(_datum_path(d), d.value) for d in self._jsonpath.find(data)]  # type: ignore[union-attr]
+
+
+def _unsupported(node: Any) -> str | None:
+    """Constructs jsonpath-ng parses but cannot evaluate on every value."""
+    from jsonpath_ng.ext.iterable import SortedThis
+    from jsonpath_ng.jsonpath import Parent, _Intersect
+
+    if isinstance(node, SortedThis):
+        return "sorting ([/key] or [\\key])"
+    if isinstance(node, _Intersect):
+        return "intersection (&)"
+    if isinstance(node, Parent):
+        return "`parent`"
+    for child in vars(node).values() if hasattr(node, "__dict__") else ():
+        if hasattr(child, "find"):
+            found = _unsupported(child)
+            if found:
+                return found
+    return None
 
 
 def _simple_steps(rest: str) -> tuple | None:

@@ -86,7 +86,15 @@ def pytest_report_header(config: pytest.Config) -> list[str]:
 
 @pytest.hookimpl(tryfirst=True)
 def pytest_ignore_collect(collection_path: Path, config: pytest.Config) -> bool | None:
-    """Walk into .do/ and .ebextensions/ unless the user ignores them explicitly."""
+    """Walk into .do/ and .ebextensions/ unless the user ignores them explicitly;
+    never walk a directory link back into one of its own ancestors (a loop)."""
+    if collection_path.is_symlink() and collection_path.is_dir():
+        try:
+            target = collection_path.resolve(strict=True)
+        except (OSError, RuntimeError):
+            return True
+        if target == collection_path.parent.resolve() or target in collection_path.parent.resolve().parents:
+            return True
     if collection_path.name not in DEPLOYMENT_DOT_DIRS:
         return None
     ignored = [Path(p).resolve() for p in config.getoption("ignore") or ()]
@@ -94,6 +102,26 @@ def pytest_ignore_collect(collection_path: Path, config: pytest.Config) -> bool 
     if collection_path.resolve() in ignored or any(fnmatch.fnmatch(str(collection_path), g) for g in globs):
         return True
     return False if collection_path.is_dir() else None
+
+
+class _LinkAwareDir(pytest.Dir):
+    """pytest's Dir, plus links named like deployment files that cannot be
+    followed (loops, dangling): pytest's walker drops them silently."""
+
+    def collect(self):  # type: ignore[no-untyped-def]
+        yield from super().collect()
+        for entry in sorted(self.path.iterdir()):
+            if entry.is_symlink() and not entry.exists():
+                candidate = classify(entry)
+                if candidate is not None and not self.ihook.pytest_ignore_collect(collection_path=entry, config=self.config):
+                    yield DeploymentFile.from_parent(self, path=entry, candidate=candidate)
+
+
+def pytest_collect_directory(path: Path, parent: pytest.Collector) -> pytest.Collector | None:
+    # Not tryfirst: a conftest's own directory collector still wins.
+    if (path / "__init__.py").is_file():
+        return None  # a package: pytest's Package collects it
+    return _LinkAwareDir.from_parent(parent, path=path)
 
 
 def pytest_collect_file(file_path: Path, parent: pytest.Collector) -> pytest.Collector | None:

@@ -10,7 +10,7 @@ through the same parser, so a baseline compares like with like.
 from __future__ import annotations
 
 import re
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal, DecimalException
 
 _QUANTITY = re.compile(r"^\s*([+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?)\s*([A-Za-z]*)\s*$")
 
@@ -58,6 +58,6 @@ def parse_quantity(value: object) -> Decimal | None:
         return None
     try:
         result = Decimal(number) * factor
-    except InvalidOperation:
+    except DecimalException:  # Overflow as well as InvalidOperation
         return None
     return result if result.is_finite() else None

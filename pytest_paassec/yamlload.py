@@ -85,8 +85,39 @@ class LineLoader(_BaseLoader):  # type: ignore[misc, valid-type]
                         DuplicateKey(key, line, key_node.start_mark.column + 1, first)
                     )
                 key_lines[key] = line
-        data.update(self.construct_mapping(node))
+        data.update(self._mapping_with_text_keys(node))
         self.lines[id(data)] = (node.start_mark.line + 1, key_lines)
+
+    def _mapping_with_text_keys(self, node: MappingNode) -> dict:
+        """Non-string scalar keys (1, true, null) keep their text: 1 and true
+        are two keys, as in every YAML 1.2 tool, not one Python key."""
+        self.flatten_mapping(node)
+        mapping: dict[Any, Any] = {}
+        for key_node, value_node in node.value:
+            if key_node.__class__ is ScalarNode and key_node.tag in _TEXT_KEY_TAGS:
+                key: Any = key_node.value
+            else:
+                key = self.construct_object(key_node)
+                try:
+                    hash(key)
+                except TypeError:
+                    raise yaml.constructor.ConstructorError(
+                        "while constructing a mapping", node.start_mark, "found unhashable key", key_node.start_mark
+                    ) from None
+            mapping[key] = self.construct_object(value_node)
+        return mapping
+
+    def construct_yaml_int(self, node):  # type: ignore[no-untyped-def]
+        try:
+            return super().construct_yaml_int(node)
+        except ValueError:  # 0x_, 0b_: not a number after all
+            return self.construct_scalar(node)
+
+    def construct_yaml_float(self, node):  # type: ignore[no-untyped-def]
+        try:
+            return super().construct_yaml_float(node)
+        except ValueError:  # ._
+            return self.construct_scalar(node)
 
     def construct_line_seq(self, node: SequenceNode):  # type: ignore[no-untyped-def]
         data: list[Any] = []
@@ -118,7 +149,10 @@ class LineLoader(_BaseLoader):  # type: ignore[misc, valid-type]
         return {name: value}
 
 
+_TEXT_KEY_TAGS = frozenset(f"tag:yaml.org,2002:{t}" for t in ("int", "bool", "float", "null"))
 LineLoader.add_constructor("tag:yaml.org,2002:map", LineLoader.construct_line_map)
+LineLoader.add_constructor("tag:yaml.org,2002:int", LineLoader.construct_yaml_int)
+LineLoader.add_constructor("tag:yaml.org,2002:float", LineLoader.construct_yaml_float)
 LineLoader.add_constructor("tag:yaml.org,2002:seq", LineLoader.construct_line_seq)
 LineLoader.add_multi_constructor("!", LineLoader.construct_local_tag)
 

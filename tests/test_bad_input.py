@@ -32,7 +32,10 @@ Expected behaviour (where the issue left it open, decided here):
   if they were not there.
 * A YAML "billion laughs" bomb: an error item saying "YAML bomb", and the bomb
   document itself is never evaluated (a control that walks it would never
-  end); see also ``test_yaml_bomb_is_not_evaluated_by_walking_controls``.
+  end); see also ``test_hostile_yaml_is_not_evaluated_by_walking_controls``.
+  An alias used inside its own anchor (a structure that contains itself) is
+  reported the same way, as a recursive alias at the anchor (or alias) line,
+  not as "nesting too deep".
 * Very deep nesting: an error item naming the nesting, with a line.
 * Over ``paassec_max_file_size`` (64KB here): ``[file]`` error naming the size,
   the limit and the option.
@@ -61,6 +64,12 @@ Expected behaviour (where the issue left it open, decided here):
   tag; nothing is ever constructed or executed.  YAML's standard tags
   (``!!str``, ``!!set``, ``!!binary``, timestamps) are valid data, and odd
   keys (numbers, booleans, null) never crash a control.
+* ``1:`` and ``true:`` in one mapping are two keys (as Compose and every YAML
+  1.2 tool read them), not one Python key silently overwritten.
+* Plain scalars that match YAML 1.1's number patterns but are no number
+  (``._``, ``0x_``, ``0b_``) are strings, never a crash.
+* A quantity beyond Decimal's range (``mem_limit: 1e999999999``) fails a
+  ``le`` limit like any value that is not below it; it never crashes.
 * Duplicate mapping keys in YAML and JSON (the parsers silently keep the
   last value): a FAILING item of its own, ``PAASSEC-DUPKEY[<key>:<line>]``,
   located at the second key (``relpath:line:col``) naming the first key's
@@ -111,6 +120,12 @@ controls:
     category: availability
     platforms: [compose]
     expect: {path: labels, max_length: 50}
+  - id: T-COMPOSE-004
+    title: Memory limit at most 4Gi
+    severity: low
+    category: resources
+    platforms: [compose]
+    expect: {path: mem_limit, le: 4Gi, missing: pass}
 """
 
 INI = """\
@@ -121,9 +136,20 @@ paassec_max_file_size = 64KB
 """
 MAX_SIZE = 64 * 1024
 
-ANY = object()  # any value (a column that may be given or not)
+
+class _Sentinel:
+    def __init__(self, name: str) -> None:
+        self.name = name
+
+    def __repr__(self) -> str:
+        return self.name
+
+
+ANY = _Sentinel("any value, or none")  # a column that may be given or not
+SOME = _Sentinel("some number")  # a line or column, which one left to the engine
 # Item names are regular expressions (full match).
-PARSE, FILE = re.escape("PAASSEC-INPUT[parse]"), re.escape("PAASSEC-INPUT[file]")
+PARSE_ITEM, FILE_ITEM = "PAASSEC-INPUT[parse]", "PAASSEC-INPUT[file]"
+PARSE, FILE = re.escape(PARSE_ITEM), re.escape(FILE_ITEM)
 INPUT = r"PAASSEC-INPUT\[[^\]]+\]"  # any input item: [empty], [document-2]... where the name is open
 
 
@@ -132,11 +158,12 @@ class Error:
     """One error item for the file, and nothing else unless ``others`` says so."""
 
     item: str  # a regular expression the item name matches in full
-    line: Any  # int, None (no line), a tuple of accepted values, or ANY
+    line: Any  # int, None (no line), a tuple of accepted values, SOME or ANY
     column: Any  # same
-    problem: tuple[str, ...]  # each alternative list: one of them must appear
+    problem: tuple[str, ...]  # substrings the problem must hold ("a|b": either), case-insensitive
     hint: tuple[str, ...] = ()  # substrings the hint must hold (a hint is always required)
-    others: dict[str, str] = field(default_factory=dict)  # other items: name -> outcome
+    # other items expected beside the error: name -> outcome, as in Valid
+    others: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -149,6 +176,8 @@ class Valid:
 
 @dataclass(frozen=True)
 class DupKey:
+    """A failing PAASSEC-DUPKEY item at the second key, beside the file's normal items."""
+
     name: str  # PAASSEC-DUPKEY[...]
     line: int
     column: int
@@ -171,7 +200,7 @@ class Services:
 
 
 def compose_items(service: str = "web", privileged_line: int | None = None) -> dict[str, str]:
-    items = {f"{control}[service/{service}]": "passed" for control in ("T-SEEN-001", "T-COMPOSE-001", "T-COMPOSE-002", "T-COMPOSE-003")}
+    items = {f"{control}[service/{service}]": "passed" for control in ("T-SEEN-001", "T-COMPOSE-001", "T-COMPOSE-002", "T-COMPOSE-003", "T-COMPOSE-004")}
     if privileged_line is not None:
         items[f"T-COMPOSE-001[service/{service}]"] = f"failed:{privileged_line}"
     return items
@@ -229,9 +258,11 @@ CASES: dict[str, tuple[str, Any]] = {
     ),
     # Hostile YAML
     "yaml-bomb": ("bomb/docker-compose.yml", Error(PARSE, 1, ANY, ("YAML bomb",))),
+    # An alias inside its own anchor: a structure that contains itself.
+    "recursive-alias": ("recursive-alias/docker-compose.yml", Error(PARSE, (1, 3), ANY, ("alias",))),
     "deep-yaml": ("deep/docker-compose.yml", Error(PARSE, 4, ANY, ("nesting",))),
-    "deep-json": ("deep/app.json", Error(PARSE, 3, ANY, ("nesting",))),
-    "deep-toml": ("deep/fly.toml", Error(PARSE, 2, ANY, ("nesting",))),
+    "deep-json": ("deep/app.json", Error(PARSE, SOME, ANY, ("nesting",))),
+    "deep-toml": ("deep/fly.toml", Error(PARSE, SOME, ANY, ("nesting",))),
     "unknown-tag": ("unknown-tag/docker-compose.yml", Error(PARSE, 3, 12, ("!Custom",))),
     "python-tag-apply": ("python-tag/docker-compose.yml", Error(PARSE, 4, 14, ("python/object/apply",))),
     "python-tag-new": ("python-tag/compose.yaml", Error(PARSE, 3, 12, ("python/object/new",))),
@@ -241,6 +272,11 @@ CASES: dict[str, tuple[str, Any]] = {
     # second service must not silently replace the first (Compose, like
     # every YAML 1.2 tool, sees two services).
     "key-collision": ("key-collision/docker-compose.yml", Services(count=2, privileged_line=6)),
+    # Plain scalars that look like YAML 1.1 numbers but convert to none
+    # (`._`, `0x_`, `0b_`) are strings, as in YAML 1.2.
+    "odd-numbers": ("odd-numbers/docker-compose.yml", Valid(compose_web())),
+    # A quantity beyond Decimal's range is not below any limit: a failure, not a crash.
+    "huge-number": ("huge-number/docker-compose.yml", Valid({**compose_web(), "T-COMPOSE-004[service/web]": "failed:4"})),
     # Templates that look like manifests
     "helm": ("helm/chart/templates/deployment.yaml", Error(PARSE, 1, ANY, ("",), ("helm template",))),
     "helm-chart-yaml": ("helm/chart/Chart.yaml", NotCollected()),
@@ -353,6 +389,7 @@ class Item:
     outcome: str  # passed, failed, error, skipped
     message: str  # the first line of the report text (our rendered message)
     text: str
+    reason: str = ""  # JUnit's message attribute: the one-line summary
 
 
 @dataclass
@@ -376,14 +413,19 @@ def _junit_items(path: Path) -> list[Item]:
     items = []
     for case in ET.parse(path).getroot().iter("testcase"):
         outcome, text = "passed", ""
+        reason = ""
         for tag in ("error", "failure", "skipped"):
             element = case.find(tag)
             if element is not None:
                 outcome = {"failure": "failed", "error": "error", "skipped": "skipped"}[tag]
                 text = element.text or element.get("message") or ""
+                reason = element.get("message") or ""
                 break
         message = text.strip().splitlines()[0] if text.strip() else ""
-        items.append(Item(case.get("classname") or "", case.get("name") or "", outcome, message, text))
+        classname, name = case.get("classname") or "", case.get("name") or ""
+        if not classname:  # a collection error: JUnit names the file alone
+            classname, name = name, "<collection error>"
+        items.append(Item(classname, name, outcome, message, text, reason))
     return items
 
 
@@ -407,7 +449,10 @@ def matrix(tmp_path_factory: pytest.TempPathFactory) -> MatrixRun:
         reason = "cannot make a file unreadable here (root without setpriv to drop CAP_DAC_OVERRIDE)"
         prefix = []
     junit = base / "matrix.xml"
-    command = [*prefix, sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "-rA", f"--junitxml={junit}"]
+    # --continue-on-collection-errors keeps one case's collection crash from
+    # hiding every other case; test_the_run_goes_on_without_tracebacks still
+    # fails on any collection error.
+    command = [*prefix, sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "-rA", "--continue-on-collection-errors", f"--junitxml={junit}"]
     try:
         done = subprocess.run(command, cwd=root, env=clean_env(), capture_output=True, text=True, timeout=RUN_TIMEOUT)
     except subprocess.TimeoutExpired as exc:
@@ -425,6 +470,8 @@ _RENDERED = re.compile(r"^(?P<path>[^:]+?)(?::(?P<line>\d+))?(?::(?P<column>\d+)
 def _accepts(expected: Any, actual: Any) -> bool:
     if expected is ANY:
         return True
+    if expected is SOME:
+        return isinstance(actual, int) and actual >= 1
     if isinstance(expected, tuple):
         return actual in expected
     return actual == expected
@@ -443,7 +490,7 @@ def _check_others(items: list[Item], others: dict[str, str], relpath: str) -> li
         if item.outcome not in accepted:
             problems.append(f"{name} is {item.outcome}, expected {want}: {item.message}")
         elif line and f"{relpath}:{line}" not in item.text:
-            problems.append(f"{name} is not located at {relpath}:{line}: {item.text.strip()[:300]}")
+            problems.append(f"{name} is not located at {relpath}:{line}: {item.reason or item.message}")
     return problems
 
 
@@ -467,9 +514,7 @@ def _check_error(items: list[Item], spec: Error, relpath: str) -> list[str]:
         problems.append(f"line {line}, expected {spec.line}: {error.message!r}")
     if not _accepts(spec.column, column):
         problems.append(f"column {column}, expected {spec.column}: {error.message!r}")
-    problem, sep, hint = match.group("rest").rpartition("; ")
-    if not sep:
-        problem, hint = match.group("rest"), ""
+    problem, _, hint = match.group("rest").partition("; ")
     for wanted in spec.problem:
         if not any(alternative.lower() in problem.lower() for alternative in wanted.split("|")):
             problems.append(f"the problem does not say {wanted!r}: {error.message!r}")
@@ -560,7 +605,7 @@ def test_the_run_goes_on_without_tracebacks(matrix: MatrixRun) -> None:
     assert good.get("T-SEEN-001[service/web]") == "passed"
     assert good.get("T-COMPOSE-001[service/web]") == "failed"
     assert matrix.returncode == pytest.ExitCode.TESTS_FAILED, matrix.output[-3000:]
-    for marker in ("Traceback", "INTERNALERROR", "_pytest", "site-packages", "crashed"):
+    for marker in ("ERROR collecting", "Traceback", "INTERNALERROR", "_pytest", "site-packages", "crashed"):
         assert marker not in matrix.output, f"{marker!r} in the output:\n{matrix.output[-5000:]}"
     assert re.search(r"\d+ failed, \d+ passed, \d+ errors? in ", matrix.output), matrix.output[-2000:]
 
@@ -580,6 +625,7 @@ def test_error_messages_never_quote_the_file(matrix: MatrixRun) -> None:
 
 # --- a bomb or deep data under controls that walk everything -------------------
 
+WALK_TIMEOUT = 60
 WALKING_BASELINE = """\
 baseline: walking
 controls:
@@ -591,31 +637,39 @@ controls:
 """
 
 
-def test_yaml_bomb_is_not_evaluated_by_walking_controls(tmp_path: Path) -> None:
+def test_hostile_yaml_is_not_evaluated_by_walking_controls(tmp_path: Path) -> None:
     """A control that walks the whole document (recursive descent) on a YAML
-    bomb would expand billions of nodes: the bomb document must not reach the
-    controls.  Deep but parseable data must not crash a walking control either.
-    Built-in baselines are on too, so every real control meets the bomb."""
-    (tmp_path / "bomb").mkdir()
-    shutil.copy(BADINPUT / "bomb" / "docker-compose.yml", tmp_path / "bomb" / "docker-compose.yml")
+    bomb would expand billions of nodes, and on a recursive alias it would
+    never reach a bottom: such documents must not reach the controls.  Deep
+    but parseable data must not crash a walking control either.  Built-in
+    baselines are on too, so every real control meets the hostile files."""
+    for case in ("bomb", "recursive-alias"):
+        (tmp_path / case).mkdir()
+        shutil.copy(BADINPUT / case / "docker-compose.yml", tmp_path / case / "docker-compose.yml")
     (tmp_path / "deep").mkdir()
-    depth = 300
-    (tmp_path / "deep" / "app.json").write_text('{"name": "deep", "env": ' + '{"a": ' * depth + "1" + "}" * depth + "}\n")
+    depth = 300  # parses everywhere; deeper than any real deployment file
+    secret = '{"password": "hunter2-hunter2"}'
+    (tmp_path / "deep" / "app.json").write_text('{"name": "deep", "env": ' + '{"a": ' * depth + secret + "}" * depth + "}\n")
     (tmp_path / "baseline.yaml").write_text(WALKING_BASELINE)
     (tmp_path / "pytest.ini").write_text("[pytest]\npaassec_baselines = baseline.yaml\n")
     junit = tmp_path / "walk.xml"
-    command = [sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "bomb", "deep", f"--junitxml={junit}"]
+    command = [sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "bomb", "recursive-alias", "deep", f"--junitxml={junit}"]
     try:
-        done = subprocess.run(command, cwd=tmp_path, env=clean_env(), capture_output=True, text=True, timeout=120)
+        done = subprocess.run(command, cwd=tmp_path, env=clean_env(), capture_output=True, text=True, timeout=WALK_TIMEOUT)
     except subprocess.TimeoutExpired:
-        pytest.fail("the run did not finish in 120s: a control walked the YAML bomb")
+        pytest.fail(f"the run did not finish in {WALK_TIMEOUT}s (it takes about 1s): a control walked the YAML bomb")
     output = done.stdout + done.stderr
     items = _junit_items(junit)
-    bomb = [(i.name, i.outcome) for i in items if i.classname == "bomb.docker-compose.yml"]
-    assert bomb == [(PARSE, "error")], bomb
-    deep = [i for i in items if i.classname == "deep.app.json"]
+    for case in ("bomb", "recursive-alias"):
+        found = [(i.name, i.outcome) for i in items if i.classname == f"{case}.docker-compose.yml"]
+        assert found == [(PARSE_ITEM, "error")], (case, found, output[-3000:])
+    deep = {i.name: i for i in items if i.classname == "deep.app.json"}
     assert deep, output[-3000:]
-    for item in deep:
-        assert item.outcome in ("passed", "failed") or (item.name == PARSE and "nesting" in item.message), (item.name, item.outcome, item.text[:1000])
+    for item in deep.values():
         assert "crashed" not in item.text and "RecursionError" not in item.text, item.text[:1000]
+    if "T-WALK-001[app/deep]" in deep:  # evaluated: the walk must reach the bottom
+        assert deep["T-WALK-001[app/deep]"].outcome == "failed", deep["T-WALK-001[app/deep]"].text[:1000]
+        assert all(i.outcome in ("passed", "failed") for i in deep.values())
+    else:  # or refused as too deep, clearly
+        assert [(i.name, i.outcome) for i in deep.values()] == [(PARSE_ITEM, "error")] and "nesting" in deep[PARSE_ITEM].message
     assert "Traceback" not in output and "INTERNALERROR" not in output, output[-5000:]

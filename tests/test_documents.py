@@ -52,8 +52,8 @@ def test_yaml_syntax_error_is_located_and_keeps_earlier_documents() -> None:
     assert [d.data for d in parsed.documents] == [{"a": 1}]
     assert isinstance(parsed.error, ParseError)
     assert parsed.error.path == "bad.yaml"
-    assert parsed.error.line == 4
-    assert str(parsed.error).startswith("bad.yaml:4:")
+    assert parsed.error.line == 3  # where the unclosed [ began
+    assert str(parsed.error).startswith("bad.yaml:3:")
 
 
 def test_yaml_error_never_quotes_the_line() -> None:

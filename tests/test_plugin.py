@@ -191,7 +191,8 @@ def test_unparsable_file_is_an_error_item_and_the_run_goes_on(project: pytest.Py
     (project.path / "docker-compose.yml").write_text("services:\n  web: [unclosed\n")
     result = project.runpytest()
     result.assert_outcomes(passed=1, failed=2, errors=2)
-    result.stdout.fnmatch_lines(["*deploy/broken.yaml:4:1: *", "*docker-compose.yml:3:1: *"])
+    # Located where the unclosed construct began, not at the end of the file.
+    result.stdout.fnmatch_lines(["*deploy/broken.yaml:3:11: *", "*docker-compose.yml:2:8: *"])
     assert "Traceback" not in result.stdout.str()
 
 
