@@ -206,6 +206,7 @@ class BaselineLoader:
             source=f"{file}:{line}",
             sensitive=bool(spec.get("sensitive", category == "secrets")),
             replaces=tuple(replaces),
+            from_baseline=True,
             extra={"description": spec.get("description", "")},
         )
 

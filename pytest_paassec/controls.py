@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import enum
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import TYPE_CHECKING, Any, Callable
 
 from .conditions import MISSING, Condition, Finding
@@ -93,7 +94,24 @@ class Control:
     overridden: str = ""  # why a team changed its severity, if it did
     replaces: tuple[str, ...] = ()  # cross-platform controls this one stands in for
     replaced_on: frozenset[str] = frozenset()  # platforms where another control stands in
+    from_baseline: bool = False  # loaded from a baseline file (the catalog knows its title)
     extra: dict[str, Any] = field(default_factory=dict)
+
+    @cached_property
+    def report_properties(self) -> tuple[tuple[tuple[str, str], ...], tuple[tuple[str, str], ...]]:
+        """This control's JUnit properties, before and after the resource's.
+
+        Baseline controls leave their title out (the summary looks it up);
+        controls from plugins and conftests carry it, since under xdist the
+        controller may never have seen them.
+        """
+        head = (("paassec.control", self.id), ("paassec.severity", self.severity.label))
+        tail = [("paassec.category", self.category), ("paassec.references", ", ".join(self.references))]
+        if not self.from_baseline:
+            tail.append(("paassec.title", self.title))
+        if self.overridden:
+            tail.append(("paassec.override", self.overridden))
+        return head, tuple(tail)
 
     def entries(self, resource: Resource) -> list[tuple[tuple, Any]]:
         """The subject entries this control checks on a resource."""

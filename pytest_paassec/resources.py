@@ -51,6 +51,16 @@ class Resource:
     def line(self) -> int:
         return self.document.line_of(self.path)
 
+    @cached_property
+    def report_properties(self) -> tuple[tuple[str, str], ...]:
+        """The JUnit properties every item on this resource shares."""
+        return (
+            ("paassec.platform", self.platform),
+            ("paassec.resource", self.ref),
+            ("paassec.file", self.document.path),
+            ("paassec.line", str(self.line)),
+        )
+
     def select(self, subject: str) -> SubjectEntries:
         """Entries of a named subject; ``resource`` is the data itself."""
         entries = self._selected.get(subject)

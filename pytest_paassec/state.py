@@ -30,6 +30,7 @@ class SessionState:
 
     def __post_init__(self) -> None:
         self.contributions = Contributions(self.catalog, self.root)
+        self.summary.titles = {control.id: control.title for control in self.catalog.controls}
 
 
 STATE = pytest.StashKey[SessionState]()

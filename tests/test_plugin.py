@@ -139,7 +139,6 @@ def test_junit_properties_and_message(project: pytest.Pytester, family: str) -> 
         "paassec.line": "1",
         "paassec.category": "least-privilege",
         "paassec.references": "CIS 5.2.1, NIST 800-53 AC-6",
-        "paassec.title": "Containers must not run privileged",
     }
     failure = case.find("failure")
     assert failure is not None

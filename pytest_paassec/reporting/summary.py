@@ -26,6 +26,7 @@ class Summary:
     errors: int = 0  # files or baselines that could not be evaluated
     by_severity_platform: Counter[tuple[str, str]] = field(default_factory=Counter)
     failing_controls: dict[str, dict[str, Any]] = field(default_factory=dict)
+    titles: dict[str, str] = field(default_factory=dict)  # baseline controls' titles, by id
 
     def record(self, report: Any, fail_on: Severity) -> None:
         props = dict(report.user_properties) if report.user_properties else {}
@@ -59,7 +60,7 @@ class Summary:
         platform = props.get("paassec.platform", "?")
         self.by_severity_platform[(severity.label, platform)] += 1
         entry = self.failing_controls.setdefault(
-            control, {"severity": severity, "title": props.get("paassec.title", ""), "resources": set(), "platforms": set()}
+            control, {"severity": severity, "title": props.get("paassec.title") or self.titles.get(control, ""), "resources": set(), "platforms": set()}
         )
         entry["resources"].add((props.get("paassec.file", ""), props.get("paassec.resource", "")))
         entry["platforms"].add(platform)
