@@ -18,14 +18,17 @@ class RunObserver:
     def __init__(self, state: SessionState, config: pytest.Config) -> None:
         self.state = state
         self.config = config
+        self._terminal_stats: dict[str, list[Any]] | None = None
 
     @pytest.hookimpl(trylast=True)
     def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
         self.state.summary.record(report, self.state.settings.fail_on)
         if getattr(report, "paassec_quiet", False):
             # Last, so the terminal reporter has counted it; see runner._quiet.
-            reporter = self.config.pluginmanager.get_plugin("terminalreporter")
-            kept = getattr(reporter, "stats", {}).get("")
+            if self._terminal_stats is None:
+                reporter = self.config.pluginmanager.get_plugin("terminalreporter")
+                self._terminal_stats = getattr(reporter, "stats", {})
+            kept = self._terminal_stats.get("")
             if kept and kept[-1] is report:
                 kept.pop()
 

@@ -29,6 +29,8 @@ class Summary:
     titles: dict[str, str] = field(default_factory=dict)  # baseline controls' titles, by id
 
     def record(self, report: Any, fail_on: Severity) -> None:
+        if report.when != "call" and report.passed:
+            return  # two of every three reports: nothing to count
         props = dict(report.user_properties) if report.user_properties else {}
         control = props.get("paassec.control")
         if control is None:
