@@ -173,3 +173,22 @@ def env_from_list(items: Any, base: tuple) -> list[tuple[tuple, View]]:
                 name, sep, value = item.partition("=")
                 entries.append((base + (index,), env_entry(name, value if sep else None, reference=not sep)))
     return entries
+
+
+def env_from_key_list(
+    items: Any, base: tuple, is_reference: Any = lambda item: False
+) -> list[tuple[tuple, View]]:
+    """``[{key, value, ...}]`` env lists (Render, DigitalOcean): an item that
+    ``is_reference`` says is one has no literal; one with a value points at it."""
+    entries: list[tuple[tuple, View]] = []
+    for index, item in enumerate(items if isinstance(items, list) else []):
+        if not isinstance(item, dict) or "key" not in item:
+            continue
+        path = base + (index,)
+        if is_reference(item):
+            entries.append((path, env_entry(item["key"], None, reference=True)))
+        elif "value" in item:
+            entries.append((path + ("value",), env_entry(item["key"], item["value"])))
+        else:
+            entries.append((path, env_entry(item["key"], None)))
+    return entries

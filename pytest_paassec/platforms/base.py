@@ -47,6 +47,15 @@ class Platform:
         )
 
 
+def dig(node: Any, steps: tuple) -> Any:
+    """The value at ``steps`` through nested mappings, or None."""
+    for step in steps:
+        if not isinstance(node, dict):
+            return None
+        node = node.get(step)
+    return node
+
+
 def mapping(value: Any) -> dict:
     return value if isinstance(value, dict) else {}
 

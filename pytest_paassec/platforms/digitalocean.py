@@ -6,7 +6,7 @@ import re
 
 from ..documents import Document
 from ..resources import Resource, SubjectEntries
-from ..workload import endpoint_entry, env_entry, image_entry, workload_entry
+from ..workload import endpoint_entry, env_from_key_list, image_entry, workload_entry
 from .base import Platform, mapping
 
 COMPONENTS = (("services", "service"), ("workers", "worker"), ("jobs", "job"), ("static_sites", "static_site"), ("functions", "function"))
@@ -31,20 +31,10 @@ def _spec(data: object) -> tuple[dict | None, tuple]:
 
 
 def _env(resource: Resource) -> SubjectEntries:
-    items = resource.data.get("envs")
-    entries: SubjectEntries = []
-    for index, item in enumerate(items if isinstance(items, list) else []):
-        if not isinstance(item, dict) or "key" not in item:
-            continue
-        path = ("envs", index)
-        if str(item.get("type", "")).upper() == "SECRET":
-            # Stored encrypted by the platform; the file holds EV[...] at most.
-            entries.append((path, env_entry(item["key"], None, reference=True)))
-        elif "value" in item:
-            entries.append((path + ("value",), env_entry(item["key"], item["value"])))
-        else:
-            entries.append((path, env_entry(item["key"], None)))
-    return entries
+    # type SECRET is stored encrypted by the platform; the file holds EV[...] at most.
+    return env_from_key_list(
+        resource.data.get("envs"), ("envs",), lambda item: str(item.get("type", "")).upper() == "SECRET"
+    )
 
 
 def _images(resource: Resource) -> SubjectEntries:

@@ -8,7 +8,7 @@ from typing import Any
 from ..documents import Document
 from ..resources import Resource, SubjectEntries
 from ..workload import View, endpoint_entry, env_entry, image_entry, workload_entry
-from .base import Platform, mapping
+from .base import Platform, dig, mapping
 from .kubernetes_security import SECURITY_SUBJECTS
 
 # Where the pod spec sits, by kind.
@@ -86,14 +86,6 @@ def platform_of(api_version: str, kind: str = "") -> str:
     return "kubernetes"
 
 
-def _dig(node: Any, steps: tuple) -> Any:
-    for step in steps:
-        if not isinstance(node, dict):
-            return None
-        node = node.get(step)
-    return node
-
-
 def _text(value: Any) -> str:
     if isinstance(value, bool):
         return str(value).lower()
@@ -132,7 +124,7 @@ def is_cloud_run_api(resource: Resource) -> bool:
 
 def _knative_template_metadata(resource: Resource) -> dict:
     """The revision template's metadata (where autoscaling annotations live)."""
-    return mapping(_dig(resource.data, ("spec", "template", "metadata")))
+    return mapping(dig(resource.data, ("spec", "template", "metadata")))
 
 
 def _first_key(mapping_: Any, keys: tuple[str, ...]) -> str | None:
@@ -218,7 +210,7 @@ def _service_endpoints(resource: Resource) -> list[tuple[tuple, View]]:
     kind = _text(spec.get("type")) or "ClusterIP"
     if kind == "ExternalName":
         return []  # an alias for something outside, not a way in
-    annotations = mapping(_dig(resource.data, ("metadata", "annotations")))
+    annotations = mapping(dig(resource.data, ("metadata", "annotations")))
     public_source: tuple = ("spec", "type") if "type" in spec else ("spec",)
     if kind == "LoadBalancer":
         internal = [name for name, values in INTERNAL_LB_ANNOTATIONS.items() if _text(annotations.get(name)).lower() in values]
@@ -344,7 +336,7 @@ def workload(resource: Resource) -> list[tuple[tuple, View]]:
     sources: dict[str, tuple] = {}
     if resource.platform == "knative":
         template = ("spec", "template", "metadata", "annotations")
-        annotations = mapping(_dig(resource.data, template))
+        annotations = mapping(dig(resource.data, template))
         for field, names in (("instances", MIN_SCALE_ANNOTATIONS), ("max_instances", MAX_SCALE_ANNOTATIONS)):
             key = _first_key(annotations, names)
             if key is not None:
@@ -365,7 +357,7 @@ def workload(resource: Resource) -> list[tuple[tuple, View]]:
             continue
         path = spec_path + ("containers", index)
         own = dict(sources)
-        limits = mapping(_dig(container, ("resources", "limits")))
+        limits = mapping(dig(container, ("resources", "limits")))
         for field, key in (("memory_bytes", "memory"), ("cpu_millicores", "cpu")):
             if key in limits:
                 own[field] = path + ("resources", "limits", key)

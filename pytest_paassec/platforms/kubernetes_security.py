@@ -26,6 +26,7 @@ from typing import Any
 
 from ..resources import Resource, SubjectEntries, SubjectFinder
 from ..workload import View
+from .base import dig
 
 APPARMOR_ANNOTATION = "container.apparmor.security.beta.kubernetes.io/"
 
@@ -50,14 +51,6 @@ CONTAINER_ONLY: dict[str, tuple] = {
 }
 
 
-def _dig(node: Any, steps: tuple) -> Any:
-    for step in steps:
-        if not isinstance(node, dict):
-            return None
-        node = node.get(step)
-    return node
-
-
 def _security_context(node: Any) -> dict:
     context = node.get("securityContext") if isinstance(node, dict) else None
     return context if isinstance(context, dict) else {}
@@ -65,7 +58,7 @@ def _security_context(node: Any) -> dict:
 
 def _pod_annotations(resource: Resource, spec_path: tuple) -> dict:
     """Annotations of the pod (template) whose spec sits at ``spec_path``."""
-    metadata = _dig(resource.data, spec_path[:-1] + ("metadata",))
+    metadata = dig(resource.data, spec_path[:-1] + ("metadata",))
     annotations = metadata.get("annotations") if isinstance(metadata, dict) else None
     return annotations if isinstance(annotations, dict) else {}
 
@@ -76,7 +69,7 @@ def container_security(resource: Resource) -> SubjectEntries:
         return []
     spec_path, spec = pod_specs[0]
     pod_context = _security_context(spec)
-    os_name = _dig(spec, ("os", "name"))
+    os_name = dig(spec, ("os", "name"))
     annotations = _pod_annotations(resource, spec_path)
     entries: SubjectEntries = []
     for path, container in resource.select("containers"):
@@ -84,12 +77,12 @@ def container_security(resource: Resource) -> SubjectEntries:
         name = container.get("name")
         settings: dict[str, Any] = {"name": name, "list": path[-2], "os": os_name}
         for key, steps in INHERITED.items():
-            own = _dig(context, steps)
-            settings[key] = own if own is not None else _dig(pod_context, steps)
+            own = dig(context, steps)
+            settings[key] = own if own is not None else dig(pod_context, steps)
         if isinstance(name, str):
             settings["appArmorAnnotation"] = annotations.get(APPARMOR_ANNOTATION + name)
         for key, steps in CONTAINER_ONLY.items():
-            settings[key] = _dig(context, steps)
+            settings[key] = dig(context, steps)
         # The condition engine takes a key holding null for a value that is
         # there, so an unset setting is left out and `missing:` decides.
         entries.append((path, View((key, value) for key, value in settings.items() if value is not None)))

@@ -14,7 +14,7 @@ from typing import Any, Iterator
 
 from ..documents import Document
 from ..resources import Resource, SubjectEntries
-from ..workload import endpoint_entry, env_entry, image_entry, workload_entry
+from ..workload import endpoint_entry, env_entry, env_from_key_list, image_entry, workload_entry
 from .base import Platform, file_stem, mapping
 
 _SECTIONS = (("services", None), ("databases", "database"), ("envVarGroups", "envVarGroup"))
@@ -61,33 +61,26 @@ def _is_static(service: dict) -> bool:
     return service.get("runtime") == "static" or service.get("env") == "static"
 
 
+def _is_reference(item: dict) -> bool:
+    return (
+        item.get("generateValue") is True
+        or item.get("sync") is False
+        or isinstance(item.get("fromDatabase"), dict)
+        or isinstance(item.get("fromService"), dict)
+    )
+
+
 def _env(resource: Resource) -> SubjectEntries:
     if resource.kind not in RUNNABLE_KINDS and resource.kind != "envVarGroup":
         return []
     items = resource.data.get("envVars")
-    entries: SubjectEntries = []
-    for index, item in enumerate(items if isinstance(items, list) else []):
-        if not isinstance(item, dict):
-            continue
-        path = ("envVars", index)
-        if "key" not in item and "fromGroup" in item:
-            entries.append((path + ("fromGroup",), env_entry(item["fromGroup"], None, reference=True)))
-            continue
-        if "key" not in item:
-            continue
-        reference = (
-            item.get("generateValue") is True
-            or item.get("sync") is False
-            or isinstance(item.get("fromDatabase"), dict)
-            or isinstance(item.get("fromService"), dict)
-        )
-        if reference:
-            entries.append((path, env_entry(item["key"], None, reference=True)))
-        elif "value" in item:
-            entries.append((path + ("value",), env_entry(item["key"], item["value"])))
-        else:
-            entries.append((path, env_entry(item["key"], None)))
-    return entries
+    entries: SubjectEntries = [
+        (("envVars", index, "fromGroup"), env_entry(item["fromGroup"], None, reference=True))
+        for index, item in enumerate(items if isinstance(items, list) else [])
+        if isinstance(item, dict) and "key" not in item and "fromGroup" in item
+    ]
+    entries.extend(env_from_key_list(items, ("envVars",), _is_reference))
+    return sorted(entries, key=lambda entry: entry[0][1])  # file order
 
 
 def _images(resource: Resource) -> SubjectEntries:
