@@ -2,39 +2,18 @@
 
 from __future__ import annotations
 
-import textwrap
-
 import pytest
 
-from pytest_paassec.documents import Document, parse_text
 from pytest_paassec.platforms.appengine import AppEngine
-from pytest_paassec.resources import Resource
+
+from platform_helpers import AdapterHelper, line_of, text_line
 
 PLATFORM = AppEngine()
 MI = 2**20
 
-
-def document(text: str, relpath: str = "app.yaml") -> Document:
-    parsed = parse_text(relpath, "yaml", textwrap.dedent(text).lstrip())
-    assert parsed.error is None, parsed.error
-    (doc,) = parsed.documents
-    return doc
-
-
-def service(text: str, relpath: str = "app.yaml") -> Resource:
-    doc = document(text, relpath)
-    assert PLATFORM.detect(doc)
-    (resource,) = PLATFORM.resources(doc)
-    return resource
-
-
-def line_of(resource: Resource, path: tuple) -> int:
-    return resource.document.line_of(resource.path + path)
-
-
-def text_line(resource: Resource, needle: str) -> int:
-    (number,) = [n for n, line in enumerate(resource.document.file.text.splitlines(), 1) if needle in line]
-    return number
+HELPER = AdapterHelper(PLATFORM, "app.yaml")
+document = HELPER.document
+service = HELPER.resource
 
 
 STANDARD = """

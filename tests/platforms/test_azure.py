@@ -6,34 +6,21 @@ import json
 
 import pytest
 
-from pytest_paassec.documents import Document, parse_text
 from pytest_paassec.platforms.azure import Azure, Template, name_segments
 from pytest_paassec.resources import Resource
+
+from platform_helpers import AdapterHelper, line_of, text_line
 
 PLATFORM = Azure()
 SCHEMA = "https://schema.management.azure.com/schemas/2019-04-01/deploymentTemplate.json#"
 
-
-def document(data: dict, relpath: str = "azuredeploy.json") -> Document:
-    parsed = parse_text(relpath, "json", json.dumps(data, indent=2))
-    assert parsed.error is None, parsed.error
-    (doc,) = parsed.documents
-    return doc
+# Tests pass the template as a dict; it is written out as indented JSON.
+HELPER = AdapterHelper(PLATFORM, "azuredeploy.json", "json", prepare=lambda data: json.dumps(data, indent=2))
+document = HELPER.document
 
 
 def resources(data: dict) -> dict[str, Resource]:
-    doc = document(data)
-    assert PLATFORM.detect(doc)
-    return {resource.ref: resource for resource in PLATFORM.resources(doc)}
-
-
-def line_of(res: Resource, path: tuple) -> int:
-    return res.document.line_of(res.path + path)
-
-
-def text_line(res: Resource, needle: str) -> int:
-    (number,) = [n for n, line in enumerate(res.document.file.text.splitlines(), 1) if needle in line]
-    return number
+    return HELPER.resources(data)
 
 
 def template(resources_: list, parameters: dict | None = None, variables: dict | None = None) -> dict:

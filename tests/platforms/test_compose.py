@@ -2,45 +2,26 @@
 
 from __future__ import annotations
 
-import textwrap
-
 import pytest
 
-from pytest_paassec.documents import Document, parse_text
 from pytest_paassec.platforms.compose import Compose, interpolate, Unresolved
 from pytest_paassec.resources import Resource
 
+from platform_helpers import AdapterHelper, entries, line_of, line_with
+
 PLATFORM = Compose()
 
-
-def document(text: str, relpath: str = "docker-compose.yml") -> Document:
-    parsed = parse_text(relpath, "yaml", textwrap.dedent(text).lstrip())
-    assert parsed.error is None, parsed.error
-    (doc,) = parsed.documents
-    return doc
+HELPER = AdapterHelper(PLATFORM, "docker-compose.yml")
+document = HELPER.document
 
 
 def services(text: str) -> dict[str, Resource]:
-    doc = document(text)
-    assert PLATFORM.detect(doc)
-    return {resource.name: resource for resource in PLATFORM.resources(doc)}
+    """Compose resources are keyed by service name, not ref."""
+    return HELPER.resources(text, key="name")
 
 
 def service(text: str) -> Resource:
-    (resource,) = services(text).values()
-    return resource
-
-
-def line_of(resource: Resource, path: tuple) -> int:
-    return resource.document.line_of(resource.path + path)
-
-
-def line_with(resource: Resource, needle: str) -> int:
-    return next(n for n, line in enumerate(resource.document.file.text.splitlines(), 1) if needle in line)
-
-
-def entries(resource: Resource, subject: str) -> list[tuple[tuple, dict]]:
-    return [(path, dict(value)) for path, value in resource.select(subject)]
+    return HELPER.resource(text)
 
 
 # --- detection ------------------------------------------------------------------

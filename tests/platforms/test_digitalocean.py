@@ -2,37 +2,17 @@
 
 from __future__ import annotations
 
-import textwrap
-
 import pytest
 
-from pytest_paassec.documents import Document, parse_text
 from pytest_paassec.platforms.digitalocean import DigitalOcean
-from pytest_paassec.resources import Resource
+
+from platform_helpers import AdapterHelper, line_of, text_line
 
 PLATFORM = DigitalOcean()
 
-
-def document(text: str, relpath: str = ".do/app.yaml", fmt: str = "yaml") -> Document:
-    parsed = parse_text(relpath, fmt, textwrap.dedent(text).lstrip())
-    assert parsed.error is None, parsed.error
-    (doc,) = parsed.documents
-    return doc
-
-
-def resources(text: str, relpath: str = ".do/app.yaml", fmt: str = "yaml") -> dict[str, Resource]:
-    doc = document(text, relpath, fmt)
-    assert PLATFORM.detect(doc)
-    return {resource.ref: resource for resource in PLATFORM.resources(doc)}
-
-
-def line_of(resource: Resource, path: tuple) -> int:
-    return resource.document.line_of(resource.path + path)
-
-
-def text_line(resource: Resource, needle: str) -> int:
-    (number,) = [n for n, line in enumerate(resource.document.file.text.splitlines(), 1) if needle in line]
-    return number
+HELPER = AdapterHelper(PLATFORM, ".do/app.yaml", "yaml")
+document = HELPER.document
+resources = HELPER.resources
 
 
 SPEC = """

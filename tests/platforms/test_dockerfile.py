@@ -6,33 +6,30 @@ import textwrap
 
 import pytest
 
-from pytest_paassec.documents import Document, parse_text
 from pytest_paassec.platforms.dockerfile import Dockerfile
 from pytest_paassec.resources import Resource
 
+import platform_helpers
+from platform_helpers import AdapterHelper, line_of
+
 PLATFORM = Dockerfile()
 
-
-def document(text: str, relpath: str = "Dockerfile", fmt: str = "dockerfile") -> Document:
-    parsed = parse_text(relpath, fmt, textwrap.dedent(text).lstrip("\n"))
-    assert parsed.error is None, parsed.error
-    (doc,) = parsed.documents
-    return doc
+# Only leading newlines are stripped: leading spaces on the first line are part of the test input.
+HELPER = AdapterHelper(PLATFORM, "Dockerfile", "dockerfile", prepare=lambda text: textwrap.dedent(text).lstrip("\n"))
+document = HELPER.document
 
 
 def resource(text: str, relpath: str = "Dockerfile") -> Resource:
-    doc = document(text, relpath)
-    assert PLATFORM.detect(doc)
-    (only,) = PLATFORM.resources(doc)
-    return only
+    return HELPER.resource(text, relpath)
 
 
 def entries(res: Resource, subject: str) -> list[dict]:
-    return [dict(value) for _, value in res.select(subject)]
+    """Only the values of the entries, without their paths."""
+    return [value for _, value in platform_helpers.entries(res, subject)]
 
 
 def lines(res: Resource, subject: str) -> list[int]:
-    return [res.document.line_of(res.path + path) for path, _ in res.select(subject)]
+    return [line_of(res, path) for path, _ in res.select(subject)]
 
 
 # --- detection --------------------------------------------------------------------

@@ -3,39 +3,20 @@
 from __future__ import annotations
 
 import json
-import textwrap
 
 import pytest
 
-from pytest_paassec.documents import Document, parse_text
 from pytest_paassec.platforms.elasticbeanstalk import ElasticBeanstalk
 from pytest_paassec.resources import Resource
 
+from platform_helpers import AdapterHelper, line_of, text_line
+
 PLATFORM = ElasticBeanstalk()
 
-
-def document(text: str, relpath: str = ".ebextensions/options.config") -> Document:
-    fmt = "json" if relpath.endswith(".json") else "yaml"
-    parsed = parse_text(relpath, fmt, textwrap.dedent(text).lstrip())
-    assert parsed.error is None, parsed.error
-    (doc,) = parsed.documents
-    return doc
-
-
-def resource(text: str, relpath: str = ".ebextensions/options.config") -> Resource:
-    doc = document(text, relpath)
-    assert PLATFORM.detect(doc)
-    (found,) = PLATFORM.resources(doc)
-    return found
-
-
-def line_of(res: Resource, path: tuple) -> int:
-    return res.document.line_of(res.path + path)
-
-
-def text_line(res: Resource, needle: str) -> int:
-    (number,) = [n for n, line in enumerate(res.document.file.text.splitlines(), 1) if needle in line]
-    return number
+# The format follows the file name: Dockerrun.aws.json is JSON, .ebextensions configs are YAML.
+HELPER = AdapterHelper(PLATFORM, ".ebextensions/options.config", lambda relpath: "json" if relpath.endswith(".json") else "yaml")
+document = HELPER.document
+resource = HELPER.resource
 
 
 def dockerrun(data: dict) -> Resource:

@@ -2,42 +2,17 @@
 
 from __future__ import annotations
 
-import textwrap
-
 import pytest
 
-from pytest_paassec.documents import Document, parse_text
 from pytest_paassec.platforms.flyio import FlyIo
-from pytest_paassec.resources import Resource
+
+from platform_helpers import AdapterHelper, entries, line_of, line_with
 
 PLATFORM = FlyIo()
 
-
-def document(text: str, relpath: str = "fly.toml") -> Document:
-    parsed = parse_text(relpath, "toml", textwrap.dedent(text).lstrip())
-    assert parsed.error is None, parsed.error
-    (doc,) = parsed.documents
-    return doc
-
-
-def app(text: str, relpath: str = "fly.toml") -> Resource:
-    doc = document(text, relpath)
-    assert PLATFORM.detect(doc)
-    (resource,) = PLATFORM.resources(doc)
-    return resource
-
-
-def line_of(resource: Resource, path: tuple) -> int:
-    return resource.document.line_of(resource.path + path)
-
-
-def line_with(resource: Resource, needle: str, occurrence: int = 0) -> int:
-    numbers = [n for n, line in enumerate(resource.document.file.text.splitlines(), 1) if needle in line]
-    return numbers[occurrence]
-
-
-def entries(resource: Resource, subject: str) -> list[tuple[tuple, dict]]:
-    return [(path, dict(value)) for path, value in resource.select(subject)]
+HELPER = AdapterHelper(PLATFORM, "fly.toml", "toml")
+document = HELPER.document
+app = HELPER.resource
 
 
 # --- detection and resources ------------------------------------------------

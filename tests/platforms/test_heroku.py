@@ -3,44 +3,28 @@
 from __future__ import annotations
 
 import json
-import textwrap
 
 import pytest
 
-from pytest_paassec.documents import Document, parse_text
 from pytest_paassec.platforms.heroku import Heroku
 from pytest_paassec.resources import Resource
 
+from platform_helpers import AdapterHelper, line_of, line_with
+
 PLATFORM = Heroku()
 
-
-def document(text: str, relpath: str = "app.json", fmt: str = "json") -> Document:
-    parsed = parse_text(relpath, fmt, textwrap.dedent(text).lstrip())
-    assert parsed.error is None, parsed.error
-    (doc,) = parsed.documents
-    return doc
+HELPER = AdapterHelper(PLATFORM, "app.json", "json")
+document = HELPER.document
 
 
 def app(data: dict, relpath: str = "app.json") -> Resource:
-    doc = document(json.dumps(data, indent=2), relpath)
-    assert PLATFORM.detect(doc)
-    (resource,) = PLATFORM.resources(doc)
-    return resource
+    """app.json from a dict, written out as indented JSON."""
+    return HELPER.resource(json.dumps(data, indent=2), relpath)
 
 
 def processes(text: str) -> dict[str, Resource]:
-    doc = document(text, "Procfile", "procfile")
-    assert PLATFORM.detect(doc)
-    return {resource.name: resource for resource in PLATFORM.resources(doc)}
-
-
-def line_of(resource: Resource, path: tuple) -> int:
-    return resource.document.line_of(resource.path + path)
-
-
-def line_with(resource: Resource, needle: str, occurrence: int = 0) -> int:
-    numbers = [n for n, line in enumerate(resource.document.file.text.splitlines(), 1) if needle in line]
-    return numbers[occurrence]
+    """A Procfile's processes, keyed by process name."""
+    return HELPER.resources(text, "Procfile", "procfile", key="name")
 
 
 # --- detection and resources ---------------------------------------------------------

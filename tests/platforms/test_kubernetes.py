@@ -8,43 +8,22 @@ import textwrap
 
 import pytest
 
-from pytest_paassec.documents import Document, parse_text
 from pytest_paassec.platforms.kubernetes import Kubernetes, platform_of
 from pytest_paassec.resources import Resource
 
+from platform_helpers import AdapterHelper, entries, line_of, line_with
+
 PLATFORM = Kubernetes()
 
-
-def documents(text: str, relpath: str = "manifest.yaml", fmt: str = "yaml") -> list[Document]:
-    parsed = parse_text(relpath, fmt, textwrap.dedent(text).lstrip())
-    assert parsed.error is None, parsed.error
-    return parsed.documents
-
-
-def resources(text: str, relpath: str = "manifest.yaml", fmt: str = "yaml") -> list[Resource]:
-    found = []
-    for doc in documents(text, relpath, fmt):
-        assert PLATFORM.detect(doc)
-        found.extend(PLATFORM.resources(doc))
-    return found
+# Manifests may hold several documents: every one must be detected.
+HELPER = AdapterHelper(PLATFORM, "manifest.yaml", "yaml")
+documents = HELPER.documents
+resources = HELPER.all_resources
 
 
 def one(text: str) -> Resource:
     (resource,) = resources(text)
     return resource
-
-
-def line_of(resource: Resource, path: tuple) -> int:
-    return resource.document.line_of(resource.path + path)
-
-
-def line_with(resource: Resource, needle: str, occurrence: int = 0) -> int:
-    numbers = [n for n, line in enumerate(resource.document.file.text.splitlines(), 1) if needle in line]
-    return numbers[occurrence]
-
-
-def entries(resource: Resource, subject: str) -> list[tuple[tuple, dict]]:
-    return [(path, dict(value)) for path, value in resource.select(subject)]
 
 
 def source_line(resource: Resource, subject: str, index: int, key: str) -> int:

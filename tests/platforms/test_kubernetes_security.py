@@ -2,43 +2,26 @@
 
 from __future__ import annotations
 
-import textwrap
-
 import pytest
 
 from pytest_paassec.catalog import build_catalog
-from pytest_paassec.documents import parse_text
 from pytest_paassec.platforms.kubernetes import Kubernetes
 from pytest_paassec.platforms.kubernetes_security import SECURITY_SUBJECTS, container_security
 from pytest_paassec.resources import Resource
 from pytest_paassec.workload import View
 
+from platform_helpers import AdapterHelper, line_of, text_line
+
 PLATFORM = Kubernetes()
 
-
-def resources(text: str, relpath: str = "deployment.yaml") -> list[Resource]:
-    parsed = parse_text(relpath, "yaml", textwrap.dedent(text).lstrip())
-    assert parsed.error is None, parsed.error
-    found = []
-    for document in parsed.documents:
-        assert PLATFORM.detect(document)
-        found.extend(PLATFORM.resources(document))
-    return found
+# Manifests may hold several documents: every one must be detected.
+HELPER = AdapterHelper(PLATFORM, "deployment.yaml", "yaml")
+resources = HELPER.all_resources
 
 
 def only(text: str, relpath: str = "deployment.yaml") -> Resource:
     (resource,) = resources(text, relpath)
     return resource
-
-
-def line_of(resource: Resource, path: tuple) -> int:
-    return resource.document.line_of(resource.path + path)
-
-
-def text_line(resource: Resource, needle: str) -> int:
-    """1-based number of the only line of the file containing ``needle``."""
-    (number,) = [n for n, line in enumerate(resource.document.file.text.splitlines(), 1) if needle in line]
-    return number
 
 
 DEPLOYMENT = """
