@@ -12,9 +12,6 @@ import re
 import warnings
 from typing import Any, Iterator
 
-from jsonpath_ng import DatumInContext, Fields, Index
-from jsonpath_ng.exceptions import JsonPathLexerError, JsonPathParserError
-from jsonpath_ng.ext import parse as jsonpath_parse
 
 WILDCARD = object()
 
@@ -53,6 +50,9 @@ class Selector:
                 normalized = "$." + normalized
             self.steps = _simple_steps(normalized[1:])
             if self.steps is None:
+                from jsonpath_ng.exceptions import JsonPathLexerError, JsonPathParserError
+                from jsonpath_ng.ext import parse as jsonpath_parse  # imported only when needed: slow to import
+
                 try:
                     with warnings.catch_warnings():  # "&" is deprecated: refused below anyway
                         warnings.simplefilter("ignore", DeprecationWarning)
@@ -145,9 +145,11 @@ def _walk(node: Any, steps: tuple, i: int, path: tuple) -> Iterator[Match]:
     yield path, node
 
 
-def _datum_path(datum: DatumInContext) -> tuple:
+def _datum_path(datum: Any) -> tuple:
+    from jsonpath_ng import Fields, Index
+
     parts: list[Any] = []
-    current: DatumInContext | None = datum
+    current: Any = datum
     while current is not None:
         piece = current.path
         if isinstance(piece, Fields) and len(piece.fields) == 1:

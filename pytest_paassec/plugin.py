@@ -51,7 +51,7 @@ def pytest_configure(config: pytest.Config) -> None:
         settings = resolve(lambda name: config.getoption(name, None), config.getini, config.rootpath)
     except SettingsError as exc:
         raise pytest.UsageError(str(exc)) from None
-    state = SessionState(settings=settings, catalog=_load_catalog(config, settings), root=config.rootpath)
+    state = SessionState(settings=settings, load_catalog=lambda: _load_catalog(config, settings), root=config.rootpath)
     state.lean_protocol = lean_protocol_allowed(config)
     config.stash[STATE] = state
     config.pluginmanager.register(RunObserver(state, config), "paassec-observer")
@@ -140,7 +140,10 @@ def pytest_collect_file(file_path: Path, parent: pytest.Collector) -> pytest.Col
 @pytest.hookimpl(trylast=True)
 def pytest_collection_modifyitems(session: pytest.Session, config: pytest.Config, items: list[pytest.Item]) -> None:
     """Baseline errors become error items, so a broken baseline is never silent."""
-    errors: list[BaselineError] = config.stash[STATE].catalog.errors
+    state = config.stash[STATE]
+    if not state.catalog_loaded:
+        return  # no deployment file needed the baselines: nothing was checked
+    errors: list[BaselineError] = state.catalog.errors
     for error in errors:
         name = f"PAASSEC-BASELINE[{clean_ref_part(error.path)}:{error.line or 1}]"
         items.insert(0, NoticeItem.from_parent(session, name=name, nodeid=name, error=error))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Callable
 
 import pytest
 
@@ -17,7 +18,9 @@ from .settings import Settings
 @dataclass
 class SessionState:
     settings: Settings
-    catalog: Catalog
+    # Builds the catalog; called on first use, so a run with no deployment
+    # files does not pay for loading and compiling the baselines.
+    load_catalog: Callable[[], Catalog]
     root: Path | None = None
     summary: Summary = field(default_factory=Summary)
     # Files the inventory already parsed (for fixture-based controls).
@@ -26,11 +29,25 @@ class SessionState:
     unrecognized: list[str] = field(default_factory=list)
     # Whether data items may use the lean run protocol (see runner.py).
     lean_protocol: bool = True
-    contributions: Contributions = field(init=False)
+    _catalog: Catalog | None = None
+    _contributions: Contributions | None = None
 
-    def __post_init__(self) -> None:
-        self.contributions = Contributions(self.catalog, self.root)
-        self.summary.titles = {control.id: control.title for control in self.catalog.controls}
+    @property
+    def catalog_loaded(self) -> bool:
+        return self._catalog is not None
+
+    @property
+    def catalog(self) -> Catalog:
+        if self._catalog is None:
+            self._catalog = self.load_catalog()
+            self.summary.titles = {control.id: control.title for control in self._catalog.controls}
+        return self._catalog
+
+    @property
+    def contributions(self) -> Contributions:
+        if self._contributions is None:
+            self._contributions = Contributions(self.catalog, self.root)
+        return self._contributions
 
 
 STATE = pytest.StashKey[SessionState]()
