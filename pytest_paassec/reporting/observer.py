@@ -64,6 +64,8 @@ class RunObserver:
         state = self.state
         if not state.summary.checked and not state.summary.errors and not state.unrecognized:
             return
+        if state.summary.failing_controls:
+            state.catalog  # baseline titles; an xdist controller has not needed the catalog yet
         terminalreporter.section("paassec summary")
         for line in state.summary.lines(state.settings.fail_on):
             terminalreporter.line(line)

@@ -62,7 +62,7 @@ class Summary:
         platform = props.get("paassec.platform", "?")
         self.by_severity_platform[(severity.label, platform)] += 1
         entry = self.failing_controls.setdefault(
-            control, {"severity": severity, "title": props.get("paassec.title") or self.titles.get(control, ""), "resources": set(), "platforms": set()}
+            control, {"severity": severity, "title": props.get("paassec.title", ""), "resources": set(), "platforms": set()}
         )
         entry["resources"].add((props.get("paassec.file", ""), props.get("paassec.resource", "")))
         entry["platforms"].add(platform)
@@ -88,7 +88,7 @@ class Summary:
         out.append("")
         out.extend(tabulate(rows, headers=["severity", *platforms, "total"], tablefmt="simple").splitlines())
         control_rows = [
-            [control, entry["severity"].label, ", ".join(sorted(entry["platforms"])), len(entry["resources"]), entry["title"]]
+            [control, entry["severity"].label, ", ".join(sorted(entry["platforms"])), len(entry["resources"]), entry["title"] or self.titles.get(control, "")]
             for control, entry in sorted(
                 self.failing_controls.items(), key=lambda kv: (-kv[1]["severity"], -len(kv[1]["resources"]), kv[0])
             )
