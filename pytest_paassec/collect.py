@@ -56,10 +56,16 @@ class DeploymentFile(pytest.File):
         """The file relative to the rootdir, as report locations give it."""
         return os.path.relpath(self.path, self.config.rootpath)
 
-    def child_id(self, name: str) -> str:
-        # Given as a string so pytest (9.2+) parses "ID[ref]" as a name with
-        # parameters, exactly as it parses ids read back from its cache;
-        # otherwise --lf and --ff would not recognise our items.
+    def child_id(self, name: str) -> Any:
+        # pytest 9.2+ keeps structured ids and reads "ID[ref]" back from its
+        # cache as a name with parameters; our items must carry the same
+        # structure or --lf and --ff would not recognise them.  Built
+        # directly when pytest offers it (parsing 100,000 strings costs),
+        # else given as the string pytest would parse.
+        file_id = getattr(self, "id", None)
+        if hasattr(file_id, "with_params") and name.endswith("]") and "[" in name:
+            head, _, params = name.partition("[")
+            return file_id.child(head).with_params(params[:-1])
         return f"{self.nodeid}::{name}"
 
     @property

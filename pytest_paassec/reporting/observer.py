@@ -24,6 +24,19 @@ class RunObserver:
         self.config = config
         self._terminal_stats: dict[str, list[Any]] | None = None
         self._frozen = False
+        self._since_freeze = 0
+
+    @pytest.hookimpl(wrapper=True)
+    def pytest_collection(self, session: pytest.Session) -> Any:
+        # Collection creates objects that all survive; a cyclic collection
+        # pass over them finds nothing, and they grow with the repository.
+        enabled = gc.isenabled()
+        gc.disable()
+        try:
+            return (yield)
+        finally:
+            if enabled:
+                gc.enable()
 
     def pytest_collection_finish(self, session: pytest.Session) -> None:
         # Every collected item lives to the end of the run; freezing them keeps
@@ -32,6 +45,15 @@ class RunObserver:
         if len(session.items) >= FREEZE_FROM_ITEMS:
             gc.freeze()
             self._frozen = True
+
+    def pytest_runtest_logfinish(self) -> None:
+        # Reports and JUnit records also live to the end: freeze them in
+        # batches, for the same reason.
+        if self._frozen:
+            self._since_freeze += 1
+            if self._since_freeze >= FREEZE_FROM_ITEMS:
+                gc.freeze()
+                self._since_freeze = 0
 
     @pytest.hookimpl(trylast=True)
     def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
