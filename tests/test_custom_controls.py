@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import re
+import shutil
 import subprocess
 import sys
 import xml.etree.ElementTree as ET
@@ -214,7 +215,9 @@ def test_all_three_kinds_collect_the_same_under_xdist(repo: pytest.Pytester) -> 
 
 
 def test_third_party_pack_installed_as_a_plugin(repo: pytest.Pytester, tmp_path: Path) -> None:
-    pack = Path(__file__).parent / "packs" / "paassec-pack-demo"
+    # Built from a copy: pip leaves build/ and *.egg-info beside the sources.
+    pack = tmp_path / "pack"
+    shutil.copytree(Path(__file__).parent / "packs" / "paassec-pack-demo", pack, ignore=shutil.ignore_patterns("build", "*.egg-info"))
     target = tmp_path / "site"
     subprocess.run(
         [sys.executable, "-m", "pip", "install", "--quiet", "--no-deps", "--disable-pip-version-check", "--target", str(target), str(pack)],
