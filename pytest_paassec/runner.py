@@ -67,18 +67,20 @@ def run_lean(item: ControlItem, nextitem: Any) -> bool:
         return False  # the default protocol reports the crash with its traceback
     ihook = item.ihook
     nodeid = item.nodeid
+    # pytest 9.2+ reports take the structured id as is; a string is parsed.
+    report_id = getattr(item, "id", nodeid)
     location = item.location
     keywords = _keywords(item)
     properties = item.user_properties
     now = time.time()
     ihook.pytest_runtest_logstart(nodeid=nodeid, location=location)
-    ihook.pytest_runtest_logreport(report=_quiet(TestReport(nodeid, location, keywords, "passed", None, "setup", (), 0.0, now, now, properties)))
+    ihook.pytest_runtest_logreport(report=_quiet(TestReport(report_id, location, keywords, "passed", None, "setup", (), 0.0, now, now, properties)))
     if violations:
         call = TestReport(
-            nodeid, location, keywords, "failed", item.failure_repr(violations), "call", (), duration, now, now + duration, properties
+            report_id, location, keywords, "failed", item.failure_repr(violations), "call", (), duration, now, now + duration, properties
         )
     else:
-        call = TestReport(nodeid, location, keywords, "passed", None, "call", (), duration, now, now + duration, properties)
+        call = TestReport(report_id, location, keywords, "passed", None, "call", (), duration, now, now + duration, properties)
     ihook.pytest_runtest_logreport(report=call)
     ihook.pytest_runtest_logreport(report=_teardown(item, nextitem, keywords, now))
     ihook.pytest_runtest_logfinish(nodeid=nodeid, location=location)
@@ -99,7 +101,8 @@ def _teardown(item: ControlItem | NoticeItem, nextitem: Any, keywords: dict[str,
 
         call = pytest.CallInfo.from_call(reraise, when="teardown")
         return item.ihook.pytest_runtest_makereport(item=item, call=call)
-    return _quiet(TestReport(item.nodeid, item.location, keywords, "passed", None, "teardown", (), 0.0, now, now, item.user_properties))
+    report_id = getattr(item, "id", item.nodeid)
+    return _quiet(TestReport(report_id, item.location, keywords, "passed", None, "teardown", (), 0.0, now, now, item.user_properties))
 
 
 def _quiet(report: TestReport) -> TestReport:
