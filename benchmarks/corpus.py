@@ -437,7 +437,7 @@ def dockerfile(rng: random.Random, index: int) -> tuple[str, str]:
         lines.append("ADD https://example.com/agent.tar.gz /opt/agent/")
     lines += ["COPY . .", ""]
     if _chance(rng, 0.6):
-        lines += [f"FROM gcr.io/distroless/base-debian12:nonroot", "COPY --from=build /src /app"]
+        lines += ["FROM gcr.io/distroless/base-debian12:nonroot", "COPY --from=build /src /app"]
     if _chance(rng, 0.55):
         lines.append(f"USER {rng.choice(['10001', 'app', 'nonroot'])}")
     elif _chance(rng, 0.1):

@@ -575,7 +575,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         plugin_run("plugin_tenth_tbline", f"plugin, JUnit, --tb=line, {small_n} manifests (Kubernetes)", small / "kubernetes", small, "--tb=line")
         plugin_run("plugin_tenth", f"plugin, JUnit, default --tb, {small_n} manifests (Kubernetes)", small / "kubernetes", small)
 
-    plugin_all = plugin_run("plugin_all", "plugin, JUnit, --tb=line, whole corpus (all platforms)", base, base, "--tb=line")
+    plugin_run("plugin_all", "plugin, JUnit, --tb=line, whole corpus (all platforms)", base, base, "--tb=line")
 
     # The plugin run the ratios use: the default one if it finished, else --tb=line.
     reference = plugin_default if plugin_default.ok else plugin_tbline

@@ -96,8 +96,8 @@ def _teardown(item: ControlItem | NoticeItem, nextitem: Any, keywords: dict[str,
         setup_state.teardown_exact(nextitem)
     except Exception as exc:  # a neighbouring fixture's finalizer failed: report it the usual way
 
-        def reraise() -> None:
-            raise exc
+        def reraise(error: Exception = exc) -> None:
+            raise error
 
         call = pytest.CallInfo.from_call(reraise, when="teardown")
         return item.ihook.pytest_runtest_makereport(item=item, call=call)

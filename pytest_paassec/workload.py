@@ -164,17 +164,6 @@ def env_from_mapping(mapping: Any, base: tuple) -> list[tuple[tuple, View]]:
     return [(base + (name,), env_entry(name, value)) for name, value in mapping.items()]
 
 
-def env_from_list(items: Any, base: tuple) -> list[tuple[tuple, View]]:
-    """``["NAME=value", ...]`` env lists (compose)."""
-    entries = []
-    if isinstance(items, list):
-        for index, item in enumerate(items):
-            if isinstance(item, str):
-                name, sep, value = item.partition("=")
-                entries.append((base + (index,), env_entry(name, value if sep else None, reference=not sep)))
-    return entries
-
-
 def env_from_key_list(
     items: Any, base: tuple, is_reference: Any = lambda item: False
 ) -> list[tuple[tuple, View]]:

@@ -10,7 +10,6 @@ found by themselves: whatever the run writes into its folder is searched.
 from __future__ import annotations
 
 import time
-from pathlib import Path
 
 import pytest
 

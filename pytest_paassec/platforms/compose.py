@@ -72,7 +72,6 @@ _ESCAPED_DOLLAR = "\0"
 _LOOPBACK = re.compile(r"^(127(\.\d{1,3}){3}|::1|localhost)$", re.IGNORECASE)
 _ANY_ADDRESS = ("", "0.0.0.0", "::")
 _PORT_RANGE = re.compile(r"^(\d+)(?:-(\d+))?$")
-_SEXAGESIMAL = re.compile(r"(?<![\w.:])\d+(?::[0-5]?\d)+(?![\w.:])")
 _BYTES = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([kmgtp]?)i?b?\s*$", re.IGNORECASE)
 _BYTE_FACTORS = {"": 1, "k": 2**10, "m": 2**20, "g": 2**30, "t": 2**40, "p": 2**50}
 _ROOT_USER = re.compile(r"^(root|0)(:.*)?$")
@@ -121,29 +120,6 @@ def service_keys_fit(service: Any) -> bool:
     return not keys or known > len(keys) - known
 
 
-def raw_scalar(resource: Resource, path: tuple, value: Any) -> Any:
-    """The text Compose reads for an unquoted ``22:22``-style scalar.
-
-    YAML 1.1 (PyYAML) reads ``22:22`` as the base-60 integer 1342; Compose
-    reads YAML 1.2, where it is the string ``22:22``.  The source line says
-    which it was.
-    """
-    if not isinstance(value, int) or isinstance(value, bool):
-        return value
-    document = resource.document
-    line_number = document.line_of(resource.path + path)
-    lines = document.file.text.splitlines()
-    if not 0 < line_number <= len(lines):
-        return value
-    for token in _SEXAGESIMAL.findall(lines[line_number - 1]):
-        total = 0
-        for part in token.split(":"):
-            total = total * 60 + int(part)
-        if total == value:
-            return token
-    return value
-
-
 # --- env ---------------------------------------------------------------------
 
 
@@ -162,7 +138,7 @@ def env(resource: Resource) -> SubjectEntries:
     if isinstance(environment, dict):
         for name, value in environment.items():
             path = ("environment", name)
-            entries.append((path, _env_value(name, raw_scalar(resource, path, value))))
+            entries.append((path, _env_value(name, value)))
     elif isinstance(environment, list):
         for index, item in enumerate(environment):
             if isinstance(item, str):
@@ -304,7 +280,7 @@ def ports(resource: Resource) -> SubjectEntries:
                 item.get("mode"),
             )
         elif isinstance(item, (str, int)) and not isinstance(item, bool):
-            host_ip, published, target, protocol = _split_short_port(str(raw_scalar(resource, path, item)))
+            host_ip, published, target, protocol = _split_short_port(str(item))
             views = _port_views(published, target, host_ip, protocol, None)
         else:
             continue
