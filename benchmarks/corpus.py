@@ -11,7 +11,7 @@ it also writes proportional numbers of compose files, Dockerfiles, Cloud
 Foundry manifests, App Engine app.yaml, fly.toml, render.yaml, DigitalOcean
 .do/app.yaml, Heroku app.json, Elastic Beanstalk .ebextensions configs and
 Azure ARM templates, each platform in its own folder, under the file names
-discovery recognises (pytest_paassec/discovery.py).
+discovery recognises (pytest_paassec/parsing/discovery.py).
 
 Everything comes from one seeded ``random.Random``: no clocks, no hashing of
 objects, no set iteration, so the same arguments give byte-identical files.

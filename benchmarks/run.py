@@ -69,8 +69,8 @@ sys.exit(rc)
 _PARSE_SCRIPT = r"""
 import os, sys
 from pathlib import Path
-from pytest_paassec.discovery import classify, sniff
-from pytest_paassec.documents import parse_text, read_text
+from pytest_paassec.parsing.discovery import classify, sniff
+from pytest_paassec.parsing.documents import parse_text, read_text
 
 root = Path(sys.argv[1])
 files = documents = errors = 0
@@ -538,7 +538,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
     parse_script.write_text(_PARSE_SCRIPT)
     subprocess.run([PY, str(parse_script), str(tiny)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=_clean_env())
     for name, target, what in (("parse_k8s", k8s, "Kubernetes part"), ("parse_all", base, "whole corpus")):
-        r = measure(name, f"raw parse of the {what} with pytest_paassec.documents", [PY, str(parse_script), str(target)], cwd=base, logdir=logdir, timeout=timeout)
+        r = measure(name, f"raw parse of the {what} with pytest_paassec.parsing.documents", [PY, str(parse_script), str(target)], cwd=base, logdir=logdir, timeout=timeout)
         r.extra["output"] = Path(r.log).read_text(errors="replace").strip().splitlines()[-1:] if r.ok else []
         add(r)
 

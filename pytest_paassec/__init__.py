@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from .conditions import Finding
-from .controls import Control, Severity, Violation
-from .custom import InvalidControl, control, violation
-from .discovery import Candidate
-from .documents import Document, ParsedFile
 from .errors import BaselineError, LocatedError, PaasSecError, ParseError, SettingsError
+from .model.resources import Resource
+from .parsing.discovery import Candidate
+from .parsing.documents import Document, ParsedFile
 from .platforms.base import Platform
-from .resources import Resource
+from .rules.conditions import Finding
+from .rules.controls import Control, Severity, Violation
+from .rules.custom import InvalidControl, control, violation
 
 __all__ = [
     "BaselineError",

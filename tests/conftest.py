@@ -2,6 +2,6 @@
 # extension (libyaml) cannot be imported twice, so load ours up front.
 import yaml  # noqa: F401
 
-import pytest_paassec.plugin  # noqa: F401
+import pytest_paassec.edge.plugin  # noqa: F401
 
 pytest_plugins = ["pytester"]

@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from pytest_paassec.baseline import BaselineLoader, builtin_baseline_dir
-from pytest_paassec.controls import Severity
 from pytest_paassec.platforms import PLATFORM_NAMES
+from pytest_paassec.rules.baseline import BaselineLoader, builtin_baseline_dir
+from pytest_paassec.rules.controls import Severity
 
 GOOD = """\
 baseline: team

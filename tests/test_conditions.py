@@ -6,8 +6,8 @@ from typing import Any
 
 import pytest
 
-from pytest_paassec.conditions import MISSING, ConditionError, compile_condition
-from pytest_paassec.pathselect import SelectorCache
+from pytest_paassec.rules.conditions import MISSING, ConditionError, compile_condition
+from pytest_paassec.rules.pathselect import SelectorCache
 
 
 def check(spec: Any, data: Any) -> list:

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from pytest_paassec.catalog import build_catalog
-from pytest_paassec.engine import scan_file
+from pytest_paassec.rules.catalog import build_catalog
+from pytest_paassec.rules.engine import scan_file
 
 EXAMPLES = Path(__file__).parent / "examples" / "common" / "XP-SEC-001"
 SECRET = "correct-horse-battery"

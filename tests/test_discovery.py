@@ -6,7 +6,7 @@ from pathlib import PurePath
 
 import pytest
 
-from pytest_paassec.discovery import classify, sniff
+from pytest_paassec.parsing.discovery import classify, sniff
 
 
 @pytest.mark.parametrize(

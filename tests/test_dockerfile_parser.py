@@ -6,14 +6,14 @@ import textwrap
 
 import pytest
 
-from pytest_paassec.dockerfile import (
+from pytest_paassec.parsing.dockerfile import (
     DockerfileError,
     assignments,
     parse_dockerfile,
     substitute,
     unquote,
 )
-from pytest_paassec.documents import parse_text
+from pytest_paassec.parsing.documents import parse_text
 
 
 def parse(text: str) -> dict:

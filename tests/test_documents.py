@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from pytest_paassec.documents import parse_text, read_text
 from pytest_paassec.errors import ParseError
+from pytest_paassec.parsing.documents import parse_text, read_text
 
 MULTI = """\
 # leading comment

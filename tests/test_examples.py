@@ -15,9 +15,9 @@ from pathlib import Path
 
 import pytest
 
-from pytest_paassec.catalog import build_catalog
-from pytest_paassec.discovery import classify
-from pytest_paassec.engine import scan_file
+from pytest_paassec.parsing.discovery import classify
+from pytest_paassec.rules.catalog import build_catalog
+from pytest_paassec.rules.engine import scan_file
 
 EXAMPLES = Path(__file__).parent / "examples"
 CATALOG = build_catalog([])
@@ -66,7 +66,7 @@ def test_builtin_baselines_load_cleanly() -> None:
 
 
 def test_reference_page_is_generated_from_the_baselines() -> None:
-    from pytest_paassec.reference import render
+    from pytest_paassec.rules.reference import render
 
     page = (Path(__file__).parents[1] / "docs" / "controls.md").read_text()
-    assert page == render(CATALOG), "docs/controls.md is stale: run python -m pytest_paassec.reference > docs/controls.md"
+    assert page == render(CATALOG), "docs/controls.md is stale: run python -m pytest_paassec.rules.reference > docs/controls.md"

@@ -37,14 +37,14 @@ import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from pytest_paassec.catalog import build_catalog
-from pytest_paassec.conditions import COMPOUND, OPERATORS, Condition, ConditionError, Finding, compile_condition, compile_regex
-from pytest_paassec.discovery import classify
-from pytest_paassec.documents import FORMATS, Document, ParsedFile, parse_text
-from pytest_paassec.engine import plan_checks
 from pytest_paassec.errors import ParseError
-from pytest_paassec.pathselect import Selector, SelectorCache, SelectorError
-from pytest_paassec.quantity import parse_quantity
+from pytest_paassec.model.quantity import parse_quantity
+from pytest_paassec.parsing.discovery import classify
+from pytest_paassec.parsing.documents import FORMATS, Document, ParsedFile, parse_text
+from pytest_paassec.rules.catalog import build_catalog
+from pytest_paassec.rules.conditions import COMPOUND, OPERATORS, Condition, ConditionError, Finding, compile_condition, compile_regex
+from pytest_paassec.rules.engine import plan_checks
+from pytest_paassec.rules.pathselect import Selector, SelectorCache, SelectorError
 
 _HEALTH = [HealthCheck.too_slow, HealthCheck.filter_too_much, HealthCheck.data_too_large]
 # The default run is derandomized and keeps no database: the same examples on

@@ -15,7 +15,6 @@ import os
 from pathlib import Path
 
 import pytest
-
 from junit_runs import TARGETS, Cases, run
 
 RECORDED = Path(__file__).resolve().parent / "inventory"

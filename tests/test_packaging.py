@@ -24,11 +24,11 @@ def test_wheel_contains_baselines_and_entry_point(tmp_path: Path) -> None:
     assert "pytest_paassec/py.typed" in names
     [entry_points] = [n for n in names if n.endswith("entry_points.txt")]
     text = zipfile.ZipFile(wheel).read(entry_points).decode()
-    assert "[pytest11]" in text and "paassec = pytest_paassec.plugin" in text
+    assert "[pytest11]" in text and "paassec = pytest_paassec.edge.plugin" in text
 
 
 def test_installed_package_finds_its_baselines() -> None:
-    from pytest_paassec.baseline import builtin_baseline_dir
+    from pytest_paassec.rules.baseline import builtin_baseline_dir
 
     directory = builtin_baseline_dir()
     assert sorted(p.name for p in directory.glob("*.yaml")) == sorted(p.name for p in (ROOT / "baselines").glob("*.yaml"))

@@ -6,8 +6,8 @@ from decimal import Decimal
 
 import pytest
 
-from pytest_paassec.pathselect import Selector, format_path
-from pytest_paassec.quantity import parse_quantity
+from pytest_paassec.model.quantity import parse_quantity
+from pytest_paassec.rules.pathselect import Selector, format_path
 
 
 @pytest.mark.parametrize(

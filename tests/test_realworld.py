@@ -12,10 +12,10 @@ from pathlib import Path
 
 import pytest
 
-from pytest_paassec.catalog import build_catalog
-from pytest_paassec.discovery import classify, sniff
-from pytest_paassec.documents import parse_text, read_text
-from pytest_paassec.engine import plan_checks
+from pytest_paassec.parsing.discovery import classify, sniff
+from pytest_paassec.parsing.documents import parse_text, read_text
+from pytest_paassec.rules.catalog import build_catalog
+from pytest_paassec.rules.engine import plan_checks
 
 REALWORLD = Path(__file__).resolve().parents[2] / "shared" / "realworld"
 CATALOG = build_catalog([])

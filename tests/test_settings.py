@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from pytest_paassec.controls import Severity
+from pytest_paassec.edge.settings import DEFAULT_MAX_FILE_SIZE, Settings, resolve
 from pytest_paassec.errors import SettingsError
-from pytest_paassec.settings import DEFAULT_MAX_FILE_SIZE, Settings, resolve
+from pytest_paassec.rules.controls import Severity
 
 
 def make(options: dict | None = None, ini: dict | None = None) -> Settings:

@@ -12,9 +12,9 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from ..documents import Document
-from ..resources import Resource, SubjectEntries
-from ..workload import endpoint_entry, env_from_mapping, workload_entry
+from ..model.resources import Resource, SubjectEntries
+from ..model.workload import endpoint_entry, env_from_mapping, workload_entry
+from ..parsing.documents import Document
 from .base import Platform, file_stem, mapping
 
 # Runtime ids App Engine has used: python27, python312, go111, java8,

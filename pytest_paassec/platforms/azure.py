@@ -30,9 +30,9 @@ import re
 from typing import Any, Iterator
 from weakref import WeakKeyDictionary
 
-from ..documents import Document
-from ..resources import Resource, SubjectEntries
-from ..workload import View, endpoint_entry, env_entry, image_entry, workload_entry
+from ..model.resources import Resource, SubjectEntries
+from ..model.workload import View, endpoint_entry, env_entry, image_entry, workload_entry
+from ..parsing.documents import Document
 from .base import Platform, mapping
 
 _PARAMETER = re.compile(r"^\[parameters\('([^']+)'\)\]$")

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..documents import Document
-from ..resources import Resource, SubjectFinder
+from ..model.resources import Resource, SubjectFinder
+from ..parsing.documents import Document
 
 
 class Platform:

@@ -15,9 +15,9 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from ..documents import Document
-from ..resources import Resource, SubjectEntries
-from ..workload import endpoint_entry, env_entry, image_entry, workload_entry
+from ..model.resources import Resource, SubjectEntries
+from ..model.workload import endpoint_entry, env_entry, image_entry, workload_entry
+from ..parsing.documents import Document
 from .base import Platform, mapping
 
 # ``((name))`` is resolved by ``cf push --vars-file`` or CredHub: whatever it

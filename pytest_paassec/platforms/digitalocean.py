@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import re
 
-from ..documents import Document
-from ..resources import Resource, SubjectEntries
-from ..workload import endpoint_entry, env_from_key_list, image_entry, workload_entry
+from ..model.resources import Resource, SubjectEntries
+from ..model.workload import endpoint_entry, env_from_key_list, image_entry, workload_entry
+from ..parsing.documents import Document
 from .base import Platform, mapping
 
 COMPONENTS = (("services", "service"), ("workers", "worker"), ("jobs", "job"), ("static_sites", "static_site"), ("functions", "function"))

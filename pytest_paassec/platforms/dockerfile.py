@@ -11,10 +11,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..documents import Document
-from ..dockerfile import assignments, substitute
-from ..resources import Resource, SubjectEntries
-from ..workload import endpoint_entry, env_entry, image_entry, workload_entry
+from ..model.resources import Resource, SubjectEntries
+from ..model.workload import endpoint_entry, env_entry, image_entry, workload_entry
+from ..parsing.dockerfile import assignments, substitute
+from ..parsing.documents import Document
 from .base import Platform, file_stem
 
 

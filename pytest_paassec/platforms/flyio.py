@@ -5,9 +5,9 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from ..documents import Document
-from ..resources import Resource, SubjectEntries
-from ..workload import endpoint_entry, env_from_mapping, image_entry, workload_entry
+from ..model.resources import Resource, SubjectEntries
+from ..model.workload import endpoint_entry, env_from_mapping, image_entry, workload_entry
+from ..parsing.documents import Document
 from .base import Platform, folder_name, mapping
 
 # Top-level keys flyctl reads (internal/appconfig); a fly.*.toml with none of

@@ -5,9 +5,9 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from ..documents import Document
-from ..resources import Resource, SubjectEntries
-from ..workload import View, endpoint_entry, env_entry, image_entry, workload_entry
+from ..model.resources import Resource, SubjectEntries
+from ..model.workload import View, endpoint_entry, env_entry, image_entry, workload_entry
+from ..parsing.documents import Document
 from .base import Platform, dig, mapping
 from .kubernetes_security import SECURITY_SUBJECTS
 

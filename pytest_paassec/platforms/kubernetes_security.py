@@ -24,8 +24,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..resources import Resource, SubjectEntries, SubjectFinder
-from ..workload import View
+from ..model.resources import Resource, SubjectEntries, SubjectFinder
+from ..model.workload import View
 from .base import dig
 
 APPARMOR_ANNOTATION = "container.apparmor.security.beta.kubernetes.io/"

@@ -12,9 +12,9 @@ from __future__ import annotations
 
 from typing import Any, Iterator
 
-from ..documents import Document
-from ..resources import Resource, SubjectEntries
-from ..workload import endpoint_entry, env_entry, env_from_key_list, image_entry, workload_entry
+from ..model.resources import Resource, SubjectEntries
+from ..model.workload import endpoint_entry, env_entry, env_from_key_list, image_entry, workload_entry
+from ..parsing.documents import Document
 from .base import Platform, file_stem, mapping
 
 _SECTIONS = (("services", None), ("databases", "database"), ("envVarGroups", "envVarGroup"))

@@ -16,9 +16,9 @@ from typing import TYPE_CHECKING, Any
 from _pytest._code.code import ReprEntryNative, ReprExceptionInfo, ReprFileLocation, ReprTraceback
 
 if TYPE_CHECKING:
-    from ..controls import Control, Violation
     from ..errors import LocatedError
-    from ..resources import Resource
+    from ..model.resources import Resource
+    from ..rules.controls import Control, Violation
 
 
 def prepared_repr(path: str, line: int, summary: str, body: list[str]) -> ReprExceptionInfo:

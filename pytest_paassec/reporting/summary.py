@@ -12,7 +12,7 @@ from typing import Any
 
 from tabulate import tabulate
 
-from ..controls import Severity
+from ..rules.controls import Severity
 
 
 @dataclass

@@ -10,8 +10,8 @@ from __future__ import annotations
 import textwrap
 from typing import Any, Callable
 
-from pytest_paassec.documents import Document, parse_text
-from pytest_paassec.resources import Resource
+from pytest_paassec.model.resources import Resource
+from pytest_paassec.parsing.documents import Document, parse_text
 
 
 def dedented(text: str) -> str:

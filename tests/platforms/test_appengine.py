@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import pytest
+from platform_helpers import AdapterHelper, line_of, text_line
 
 from pytest_paassec.platforms.appengine import AppEngine
-
-from platform_helpers import AdapterHelper, line_of, text_line
 
 PLATFORM = AppEngine()
 MI = 2**20

@@ -5,11 +5,10 @@ from __future__ import annotations
 import json
 
 import pytest
-
-from pytest_paassec.platforms.azure import Azure, Template, name_segments
-from pytest_paassec.resources import Resource
-
 from platform_helpers import AdapterHelper, line_of, text_line
+
+from pytest_paassec.model.resources import Resource
+from pytest_paassec.platforms.azure import Azure, Template, name_segments
 
 PLATFORM = Azure()
 SCHEMA = "https://schema.management.azure.com/schemas/2019-04-01/deploymentTemplate.json#"

@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import pytest
-
-from pytest_paassec.platforms.compose import Compose, interpolate, Unresolved
-from pytest_paassec.resources import Resource
-
 from platform_helpers import AdapterHelper, entries, line_of, line_with
+
+from pytest_paassec.model.resources import Resource
+from pytest_paassec.platforms.compose import Compose, Unresolved, interpolate
 
 PLATFORM = Compose()
 

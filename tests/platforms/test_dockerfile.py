@@ -4,13 +4,12 @@ from __future__ import annotations
 
 import textwrap
 
-import pytest
-
-from pytest_paassec.platforms.dockerfile import Dockerfile
-from pytest_paassec.resources import Resource
-
 import platform_helpers
+import pytest
 from platform_helpers import AdapterHelper, line_of
+
+from pytest_paassec.model.resources import Resource
+from pytest_paassec.platforms.dockerfile import Dockerfile
 
 PLATFORM = Dockerfile()
 

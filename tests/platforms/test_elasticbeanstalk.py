@@ -5,11 +5,10 @@ from __future__ import annotations
 import json
 
 import pytest
-
-from pytest_paassec.platforms.elasticbeanstalk import ElasticBeanstalk
-from pytest_paassec.resources import Resource
-
 from platform_helpers import AdapterHelper, line_of, text_line
+
+from pytest_paassec.model.resources import Resource
+from pytest_paassec.platforms.elasticbeanstalk import ElasticBeanstalk
 
 PLATFORM = ElasticBeanstalk()
 

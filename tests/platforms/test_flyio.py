@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import pytest
+from platform_helpers import AdapterHelper, entries, line_of, line_with
 
 from pytest_paassec.platforms.flyio import FlyIo
-
-from platform_helpers import AdapterHelper, entries, line_of, line_with
 
 PLATFORM = FlyIo()
 

@@ -7,11 +7,10 @@ import json
 import textwrap
 
 import pytest
-
-from pytest_paassec.platforms.kubernetes import Kubernetes, platform_of
-from pytest_paassec.resources import Resource
-
 from platform_helpers import AdapterHelper, entries, line_of, line_with
+
+from pytest_paassec.model.resources import Resource
+from pytest_paassec.platforms.kubernetes import Kubernetes, platform_of
 
 PLATFORM = Kubernetes()
 

@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import pytest
+from platform_helpers import AdapterHelper, line_of, text_line
 
-from pytest_paassec.catalog import build_catalog
+from pytest_paassec.model.resources import Resource
+from pytest_paassec.model.workload import View
 from pytest_paassec.platforms.kubernetes import Kubernetes
 from pytest_paassec.platforms.kubernetes_security import SECURITY_SUBJECTS, container_security
-from pytest_paassec.resources import Resource
-from pytest_paassec.workload import View
-
-from platform_helpers import AdapterHelper, line_of, text_line
+from pytest_paassec.rules.catalog import build_catalog
 
 PLATFORM = Kubernetes()
 

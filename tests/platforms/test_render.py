@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import pytest
-
-from pytest_paassec.platforms.render import Render
-from pytest_paassec.resources import Resource
-
 from platform_helpers import AdapterHelper, line_of, text_line
+
+from pytest_paassec.model.resources import Resource
+from pytest_paassec.platforms.render import Render
 
 PLATFORM = Render()
 

@@ -16,8 +16,8 @@ from typing import Any
 
 import yaml
 
+from ..errors import ParseError
 from .dockerfile import DockerfileError, parse_dockerfile
-from .errors import ParseError
 from .linemaps import PathLines, json_path_lines, line_in_paths, toml_path_lines
 from .yamlload import DuplicateKey, LineLoader, LineTable, expanded_size, line_in_table
 

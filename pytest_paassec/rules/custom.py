@@ -28,9 +28,9 @@ from __future__ import annotations
 import inspect
 from typing import Any, Callable, Iterable
 
+from ..errors import BaselineError
 from .conditions import MISSING, Finding
 from .controls import CATEGORIES, Control, Severity
-from .errors import BaselineError
 
 _CONTROL_ID = __import__("re").compile(r"^[A-Z][A-Z0-9]*(-[A-Z0-9]+)+$")
 

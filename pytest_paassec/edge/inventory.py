@@ -17,13 +17,13 @@ from typing import Any
 
 import pytest
 
-from .controls import Control
-from .discovery import Candidate
-from .documents import ParsedFile, parse_text, read_text
-from .engine import resources_of
-from .errors import ParseError
-from .resources import Resource
-from .selection import relative_path, select_file
+from ..errors import ParseError
+from ..model.resources import Resource
+from ..parsing.discovery import Candidate
+from ..parsing.documents import ParsedFile, parse_text, read_text
+from ..parsing.selection import relative_path, select_file
+from ..rules.controls import Control
+from ..rules.engine import resources_of
 
 DEPLOYMENT_DOT_DIRS = frozenset({".do", ".ebextensions"})
 

@@ -21,8 +21,8 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any, Callable
 
-from .masking import looks_random
-from .quantity import parse_quantity
+from ..masking import looks_random
+from ..model.quantity import parse_quantity
 from .pathselect import Selector, SelectorCache, SelectorError
 
 MISSING: Any = type("Missing", (), {"__repr__": lambda self: "<missing>"})()
@@ -397,7 +397,8 @@ def _nests_repetition(pattern: str) -> bool:
     """A repeat (max > 1) whose body holds another repeat or an alternation,
     at any depth of groups: (a+)+, ((a+))+, (?:(a|aa))+."""
     try:
-        from re import _constants as C, _parser as P  # Python 3.11+
+        from re import _constants as C  # Python 3.11+
+        from re import _parser as P
     except ImportError:  # pragma: no cover
         import sre_constants as C  # type: ignore[no-redef]
         import sre_parse as P  # type: ignore[no-redef]

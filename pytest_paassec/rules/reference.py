@@ -1,6 +1,6 @@
 """The controls reference page, generated from the built-in baselines.
 
-    python -m pytest_paassec.reference > docs/controls.md
+    python -m pytest_paassec.rules.reference > docs/controls.md
 
 A test compares the committed page with a fresh rendering, so the page
 cannot drift from the baselines.
@@ -52,7 +52,7 @@ def render(catalog: Catalog) -> str:
     lines = [
         "# Built-in controls",
         "",
-        "Generated from `baselines/` by `python -m pytest_paassec.reference`; do not edit by hand.",
+        "Generated from `baselines/` by `python -m pytest_paassec.rules.reference`; do not edit by hand.",
         "",
         f"{len(catalog.controls)} controls. Severities follow the rubric in [baselines.md](baselines.md).",
         "",

@@ -5,11 +5,11 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Iterable
 
+from ..errors import BaselineError
+from ..platforms import BUILTIN_PLATFORMS, PLATFORM_NAMES
+from ..platforms.base import Platform
 from .baseline import BaselineLoader, Override, builtin_baseline_dir
 from .controls import Control
-from .errors import BaselineError
-from .platforms import BUILTIN_PLATFORMS, PLATFORM_NAMES
-from .platforms.base import Platform
 
 
 class Catalog:

@@ -12,7 +12,6 @@ import re
 import warnings
 from typing import Any, Iterator
 
-
 WILDCARD = object()
 
 _STEP = re.compile(

@@ -8,15 +8,15 @@ from typing import Any
 
 import pytest
 
+from ..errors import BaselineError, SettingsError
+from ..model.resources import clean_ref_part
+from ..parsing.discovery import classify
+from ..parsing.selection import relative_path, select_file
+from ..rules.catalog import Catalog, build_catalog
 from . import fixture_controls, hookspecs
-from .catalog import Catalog, build_catalog
 from .collect import ControlItem, DeploymentFile, NoticeItem
-from .discovery import classify
-from .errors import BaselineError, SettingsError
-from .resources import clean_ref_part
-from .reporting.observer import RunObserver
+from .observer import RunObserver
 from .runner import can_run_lean, lean_protocol_allowed, run_lean, run_loop, run_notice, runs_own_loop
-from .selection import relative_path, select_file
 from .settings import OPTIONS, Settings, resolve
 from .state import STATE, SessionState
 

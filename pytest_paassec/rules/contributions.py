@@ -12,12 +12,12 @@ import os
 from pathlib import Path
 from typing import Any
 
+from ..errors import BaselineError
+from ..platforms import PLATFORM_NAMES
 from .baseline import apply_overrides
 from .catalog import Catalog
 from .controls import Control
 from .custom import InvalidControl
-from .errors import BaselineError
-from .platforms import PLATFORM_NAMES
 
 
 class Contributions:

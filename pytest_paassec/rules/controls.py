@@ -7,13 +7,13 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import TYPE_CHECKING, Any, Callable
 
+from ..masking import render_value
+from ..model.workload import View
 from .conditions import MISSING, Condition, Finding
-from .masking import render_value
 from .pathselect import format_path
-from .workload import View
 
 if TYPE_CHECKING:
-    from .resources import Resource
+    from ..model.resources import Resource
 
 
 class Severity(enum.IntEnum):

@@ -13,10 +13,10 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Iterable
 
+from ..errors import BaselineError
+from ..parsing.documents import parse_text, read_text
 from .conditions import ConditionError, compile_condition
 from .controls import CATEGORIES, Control, Severity, condition_check
-from .documents import parse_text, read_text
-from .errors import BaselineError
 from .pathselect import SelectorCache
 
 CONTROL_ID = re.compile(r"^[A-Z][A-Z0-9]*(-[A-Z0-9]+)+$")
@@ -316,7 +316,7 @@ def apply_replacements(controls: list[Control], errors: list[BaselineError]) -> 
 
 def builtin_baseline_dir() -> Path:
     """The built-in baselines: inside the installed package, else the checkout's."""
-    package = Path(__file__).resolve().parent
+    package = Path(__file__).resolve().parents[1]
     for candidate in (package / "baselines", package.parent / "baselines"):
         if candidate.is_dir():
             return candidate

@@ -13,10 +13,10 @@ from typing import TYPE_CHECKING, Any
 import pytest
 
 if TYPE_CHECKING:
-    from .controls import Control
-    from .discovery import Candidate
-    from .documents import ParsedFile
-    from .platforms.base import Platform
+    from ..parsing.discovery import Candidate
+    from ..parsing.documents import ParsedFile
+    from ..platforms.base import Platform
+    from ..rules.controls import Control
 
 
 @pytest.hookspec

@@ -8,10 +8,10 @@ from typing import Callable
 
 import pytest
 
-from .catalog import Catalog
-from .contributions import Contributions
-from .documents import ParsedFile
-from .reporting.summary import Summary
+from ..parsing.documents import ParsedFile
+from ..reporting.summary import Summary
+from ..rules.catalog import Catalog
+from ..rules.contributions import Contributions
 from .settings import Settings
 
 

@@ -12,8 +12,7 @@ from typing import Any
 
 import pytest
 
-from ..state import SessionState
-
+from .state import SessionState
 
 FREEZE_FROM_ITEMS = 5000
 

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any, Callable
 
-from .documents import Document
+from ..parsing.documents import Document
 
 # A subject is a named part of a resource that controls address: the whole
 # resource, a Kubernetes pod spec, every container...  Each entry is a path

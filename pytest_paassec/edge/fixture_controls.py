@@ -22,11 +22,11 @@ from typing import Any
 
 import pytest
 
-from .contributions import unknown_platforms
-from .custom import InvalidControl, control
-from .documents import Document
+from ..model.resources import Resource
+from ..parsing.documents import Document
+from ..rules.contributions import unknown_platforms
+from ..rules.custom import InvalidControl, control
 from .inventory import Inventory, Target
-from .resources import Resource
 from .state import STATE
 
 MARKER = "paassec_control"

@@ -10,11 +10,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
+from ..model.resources import Resource
+from ..parsing.discovery import Candidate, classify
+from ..parsing.documents import Document, ParsedFile, parse_text, read_text
 from .catalog import Catalog
 from .controls import Control, Violation
-from .discovery import Candidate, classify
-from .documents import Document, ParsedFile, parse_text, read_text
-from .resources import Resource
 
 
 @dataclass

@@ -44,8 +44,8 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from ..masking import is_reference
 from .quantity import parse_quantity
-from .masking import is_reference
 
 NORMALIZED_SUBJECTS = ("env", "images", "endpoints", "workload")
 

@@ -15,13 +15,13 @@ from typing import Any, Iterator
 
 import pytest
 
-from .controls import Control, Violation
-from .discovery import Candidate
-from .documents import FORMATS, Document, ParsedFile, parse_text, read_text
-from .engine import plan_checks
-from .errors import LocatedError, ParseError
-from .reporting.failures import control_failure_repr, crash_repr, located_error_repr
-from .resources import Resource, clean_ref_part
+from ..errors import LocatedError, ParseError
+from ..model.resources import Resource, clean_ref_part
+from ..parsing.discovery import Candidate
+from ..parsing.documents import FORMATS, Document, ParsedFile, parse_text, read_text
+from ..reporting.failures import control_failure_repr, crash_repr, located_error_repr
+from ..rules.controls import Control, Violation
+from ..rules.engine import plan_checks
 from .state import STATE, SessionState
 
 MARKER = "paassec"

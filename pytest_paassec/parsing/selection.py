@@ -9,10 +9,10 @@ from __future__ import annotations
 import fnmatch
 from pathlib import Path
 
+from ..edge.settings import Settings
+from ..errors import ParseError
 from .discovery import Candidate, classify, sniff
 from .documents import read_text
-from .errors import ParseError
-from .settings import Settings
 
 SNIFF_LIMIT = 65536
 

@@ -11,8 +11,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .controls import Severity
-from .errors import SettingsError
+from ..errors import SettingsError
+from ..rules.controls import Severity
 
 DEFAULT_FAIL_ON = Severity.LOW
 DEFAULT_MAX_FILE_SIZE = 5 * 1024 * 1024
@@ -74,7 +74,7 @@ def _words(values: Any) -> tuple[str, ...]:
 
 
 def _size(text: str) -> int:
-    from .quantity import parse_quantity
+    from ..model.quantity import parse_quantity
 
     value = parse_quantity(text)
     if value is None or value <= 0:

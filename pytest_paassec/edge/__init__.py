@@ -1,0 +1,1 @@
+"""The pytest edge: hooks, collectors, items, the run protocol, settings and session state."""

@@ -1,0 +1,1 @@
+"""The model: resources and the normalized workload view that platform adapters build (no pytest)."""
