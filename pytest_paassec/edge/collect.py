@@ -15,14 +15,15 @@ from typing import Any, Iterator
 
 import pytest
 
-from ..errors import LocatedError, ParseError
+from ..errors import LocatedError
 from ..model.resources import Resource, clean_ref_part
-from ..parsing.discovery import Candidate
-from ..parsing.documents import FORMATS, Document, ParsedFile, parse_text, read_text
+from ..parsing.discovery import Candidate, classify
+from ..parsing.intake import Notice, dangling_links, duplicate_key_notices, take_in_file
+from ..parsing.selection import relative_path, select_file
 from ..reporting.failures import control_failure_repr, crash_repr, located_error_repr
 from ..rules.controls import Control, Violation
-from ..rules.engine import plan_checks
-from .state import STATE, SessionState
+from ..rules.engine import Plan, plan_checks, unclaimed_notices
+from .state import STATE
 
 MARKER = "paassec"
 
@@ -33,6 +34,48 @@ class ControlFailure(Exception):
     def __init__(self, violations: list[Violation]) -> None:
         self.violations = violations
         super().__init__(f"{len(violations)} violation(s)")
+
+
+def deployment_file(path: Path, parent: pytest.Collector, *, candidate: Candidate | None = None) -> DeploymentFile | None:
+    """The collector for a deployment file, or None for any other file."""
+    config = parent.config
+    candidate = candidate or file_candidate(path, parent.ihook, config)
+    if candidate is None:
+        return None
+    selected = select_file(path, relative_path(path, config.rootpath), config.stash[STATE].settings, candidate)
+    if selected is None:
+        return None
+    candidate, text = selected
+    return DeploymentFile.from_parent(parent, path=path, candidate=candidate, text=text)
+
+
+def file_candidate(path: Path, ihook: Any, config: pytest.Config) -> Candidate | None:
+    """A plugin's or conftest's claim on the file (path-aware), else the built-in rules."""
+    return ihook.pytest_paassec_candidate(file_path=path, config=config) or classify(path)
+
+
+def unfollowable_deployment_files(folder: pytest.Collector) -> list[DeploymentFile]:
+    """Dangling or looping links named like deployment files, which pytest's
+    walk drops silently: collected so that reading them reports the error."""
+    found = []
+    for link in dangling_links(folder.path):
+        if not folder.ihook.pytest_ignore_collect(collection_path=link, config=folder.config):
+            collector = deployment_file(link, folder)
+            if collector is not None:
+                found.append(collector)
+    return found
+
+
+def baseline_error_items(session: pytest.Session) -> list[NoticeItem]:
+    """Baseline errors as error items, so a broken baseline is never silent."""
+    state = session.config.stash[STATE]
+    if not state.catalog_loaded:
+        return []  # no deployment file needed the baselines: nothing was checked
+    items = []
+    for error in state.catalog.errors:
+        name = f"PAASSEC-BASELINE[{clean_ref_part(error.path)}:{error.line or 1}]"
+        items.append(NoticeItem.from_parent(session, name=name, nodeid=name, error=error))
+    return items
 
 
 class DeploymentFile(pytest.File):
@@ -70,131 +113,56 @@ class DeploymentFile(pytest.File):
 
     @property
     def relpath(self) -> str:
-        try:
-            return self.path.relative_to(self.config.rootpath).as_posix()
-        except ValueError:
-            return self.path.as_posix()
+        return relative_path(self.path, self.config.rootpath)
 
     def collect(self) -> Iterator[pytest.Item]:
         state = self.config.stash[STATE]
-        relpath = self.relpath
         extra, errors = state.contributions.for_hook(self.ihook, self.config)
         for error in errors:
-            yield self._notice(f"PAASSEC-CONTROL[{clean_ref_part(error.path.rsplit('/', 1)[-1])}:{error.line or 1}]", error)
-        outside = _outside_link(self.path, self.config.rootpath)
-        if outside is not None:
-            yield self._notice("PAASSEC-INPUT[file]", ParseError(relpath, None, f"symbolic link to {outside}, outside the repository; not read", "check the file in, or exclude the link with paassec_exclude"))
-            return
-        parsed = state.parsed.pop(self.path, None)  # already parsed by the inventory
-        if parsed is not None:
-            yield from self._items(parsed, state, extra)
-            return
-        try:
-            text = self._text if self._text is not None else read_text(self.path, relpath, state.settings.max_file_size)
-        except ParseError as error:
-            yield self._notice("PAASSEC-INPUT[file]", error)
-            return
+            yield self._notice(Notice(f"PAASSEC-CONTROL[{clean_ref_part(error.path.rsplit('/', 1)[-1])}:{error.line or 1}]", error))
+        intake = state.parsed.pop(self.path, None)  # already read by the inventory
+        if intake is None:
+            intake = take_in_file(
+                self.path, self.config.rootpath, self.candidate, max_size=state.settings.max_file_size, text=self._text, parse_other=self._parse_other
+            )
         self._text = None  # the parsed file keeps it; do not hold two copies
-        if not text.strip():
-            yield self._notice("PAASSEC-INPUT[empty]", ParseError(relpath, 1, "file is empty: no document to check", "add the deployment, or delete or exclude the file"))
+        parsed = intake.parsed
+        if parsed is None:
+            yield from (self._notice(notice) for notice in intake.notices)
             return
-        template_line = _chart_template_line(self.path, text)
-        if template_line is not None:
-            yield self._notice("PAASSEC-INPUT[parse]", ParseError(relpath, template_line, "a Helm chart template ({{ ... }}), not a manifest", "render it first (helm template) and scan the output"))
-            return
-        yield from self._items(self._parse(relpath, text), state, extra)
-
-    def _parse(self, relpath: str, text: str) -> ParsedFile:
-        fmt = self.candidate.format
-        if fmt in FORMATS:
-            return parse_text(relpath, fmt, text)
-        parsed = ParsedFile(relpath=relpath, format=fmt, text=text)
-        try:
-            result = self.ihook.pytest_paassec_parse(relpath=relpath, format=fmt, text=text)
-        except ParseError as error:
-            parsed.error = error
-            return parsed
-        if result is None:
-            parsed.error = ParseError(relpath, None, f"no parser for format {fmt!r}", "implement pytest_paassec_parse for it")
-        elif isinstance(result, ParsedFile):
-            return result
-        else:
-            parsed.documents = [Document(parsed, index, data, 1) for index, data in enumerate(result)]
-        return parsed
-
-    def _items(self, parsed: ParsedFile, state: SessionState, extra: tuple[Control, ...] = ()) -> Iterator[pytest.Item]:
-        names: dict[str, int] = {}
         plan = plan_checks(parsed, self.candidate, state.catalog, state.settings.wants, extra)
+        yield from self._items(plan)
+        platform = plan.platform or self.candidate.platforms[0]
+        for notice in [*intake.notices, *unclaimed_notices(plan, self.candidate), *duplicate_key_notices(parsed)]:
+            yield self._notice(notice, platform=platform if notice.phase == "call" else None)
+        if parsed.error is None and not plan.claimed and self.candidate.by_name and parsed.documents:
+            if all(isinstance(d.data, dict) for d in parsed.documents):  # others got a notice
+                state.unrecognized.append(parsed.relpath)
+
+    def _parse_other(self, relpath: str, fmt: str, text: str) -> Any:
+        return self.ihook.pytest_paassec_parse(relpath=relpath, format=fmt, text=text)
+
+    def _items(self, plan: Plan) -> Iterator[pytest.Item]:
+        names: dict[str, int] = {}
         for resource, control in plan.checks:
             name = f"{control.id}[{resource.ref}]"
             seen = names[name] = names.get(name, 0) + 1
             if seen > 1:
                 name = f"{control.id}[{resource.ref}~{seen}]"
             yield ControlItem.from_parent(self, name=name, nodeid=self.child_id(name), control=control, resource=resource)
-        yield from self._notices(parsed, plan)
-        if parsed.error is None and not plan.claimed and self.candidate.by_name and parsed.documents:
-            if all(isinstance(d.data, dict) for d in parsed.documents):  # others got a notice
-                state.unrecognized.append(parsed.relpath)
 
-    def _notice(self, name: str, error: LocatedError, **kwargs: Any) -> NoticeItem:
-        return NoticeItem.from_parent(self, name=name, nodeid=self.child_id(name), error=error, **kwargs)
-
-    def _notices(self, parsed: ParsedFile, plan: Any) -> Iterator[pytest.Item]:
-        """What the file itself says: parse errors, empty files, documents
-        nobody can check, and duplicate keys.  Nothing is dropped silently."""
-        relpath = parsed.relpath
-        if parsed.error is not None:
-            yield self._notice("PAASSEC-INPUT[parse]", parsed.error)
-        elif not parsed.documents and self.candidate.by_name:
-            yield self._notice("PAASSEC-INPUT[empty]", ParseError(relpath, 1, "file is empty: no document to check", "add the deployment, or delete or exclude the file"))
-        for document in plan.unclaimed:
-            shape = type(document.data).__name__
-            if not isinstance(document.data, dict) and (self.candidate.by_name or plan.claimed):
-                problem = f"document {document.index + 1} is a {_SHAPES.get(shape, shape)}, expected a mapping"
-            elif plan.claimed:
-                problem = f"document {document.index + 1} is not a resource of {plan.platform} or any other platform"
-            else:
-                continue
-            name = f"PAASSEC-INPUT[document-{document.index + 1}]"
-            yield self._notice(name, ParseError(relpath, document.start_line, problem, "fix or remove the document"))
-        platform = plan.platform or self.candidate.platforms[0]
-        for duplicate in parsed.duplicates:
-            name = f"PAASSEC-DUPKEY[{clean_ref_part(duplicate.key)}:{duplicate.line}]"
-            error = ParseError(
-                relpath,
-                duplicate.line,
-                f"duplicate key {duplicate.key!r} (first at line {duplicate.first_line}): only this last value takes effect, "
-                "so a reader of the first one is misled",
-                "keep one of the two",
-                column=duplicate.column,
-            )
-            yield self._notice(
-                name, error, phase="call", control="PAASSEC-DUPKEY", severity="high", platform=platform, title="Mapping keys must not repeat"
-            )
-
-
-_SHAPES = {"list": "list", "str": "string", "int": "number", "float": "number", "bool": "boolean"}
-
-
-def _chart_template_line(path: Path, text: str) -> int | None:
-    """First line with ``{{`` of a file in a Helm chart's templates/ folder."""
-    if "{{" not in text or path.parent.name != "templates" or not (path.parent.parent / "Chart.yaml").is_file():
-        return None
-    return next(number for number, line in enumerate(text.splitlines(), start=1) if "{{" in line)
-
-
-def _outside_link(path: Path, root: Path) -> Path | None:
-    """The target of a symbolic link that leaves the repository, if it does."""
-    try:
-        if not any(p.is_symlink() for p in [path, *path.parents] if p != p.parent):
-            return None
-        target = path.resolve()
-        target.relative_to(root.resolve())
-    except ValueError:
-        return target
-    except (OSError, RuntimeError):  # Python < 3.13 raises RuntimeError on a loop
-        return None  # a loop or a dangling link: reading it reports the error
-    return None
+    def _notice(self, notice: Notice, platform: str | None = None) -> NoticeItem:
+        return NoticeItem.from_parent(
+            self,
+            name=notice.name,
+            nodeid=self.child_id(notice.name),
+            error=notice.error,
+            phase=notice.phase,
+            control=notice.control,
+            severity=notice.severity,
+            platform=platform,
+            title=notice.title,
+        )
 
 
 def _marker_for(control: Control, platform: str, cache: dict) -> Any:

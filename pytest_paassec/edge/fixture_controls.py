@@ -61,7 +61,7 @@ def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
         )
     inventory = config.stash.get(_INVENTORY, None)
     if inventory is None:
-        inventory = config.stash[_INVENTORY] = Inventory(config, state)
+        inventory = config.stash[_INVENTORY] = Inventory(metafunc.definition.session, state)
     targets = inventory.targets(made)
     metafunc.parametrize("paassec_target", targets, ids=[t.label for t in targets], indirect=True)
 

@@ -9,7 +9,6 @@ reuses the parse.
 
 from __future__ import annotations
 
-import fnmatch
 import os
 from dataclasses import dataclass
 from pathlib import Path
@@ -17,15 +16,15 @@ from typing import Any
 
 import pytest
 
-from ..errors import ParseError
 from ..model.resources import Resource
 from ..parsing.discovery import Candidate
-from ..parsing.documents import ParsedFile, parse_text, read_text
+from ..parsing.documents import ParsedFile
+from ..parsing.intake import take_in_file
 from ..parsing.selection import relative_path, select_file
 from ..rules.controls import Control
 from ..rules.engine import resources_of
-
-DEPLOYMENT_DOT_DIRS = frozenset({".do", ".ebextensions"})
+from .collect import file_candidate
+from .paths import skips_dir, user_ignored
 
 
 @dataclass(frozen=True)
@@ -44,8 +43,9 @@ class Target:
 
 
 class Inventory:
-    def __init__(self, config: pytest.Config, state: Any) -> None:
-        self.config = config
+    def __init__(self, session: pytest.Session, state: Any) -> None:
+        self.session = session
+        self.config = session.config
         self.state = state
         self._files: list[tuple[ParsedFile, Candidate]] | None = None
 
@@ -58,20 +58,6 @@ class Inventory:
                 roots.append(path)
         return sorted(set(roots))
 
-    def _skip_dir(self, path: Path) -> bool:
-        if path.name in DEPLOYMENT_DOT_DIRS:
-            return self._ignored(path)
-        if path.name == "__pycache__" or (path / "pyvenv.cfg").exists():
-            return True
-        if any(fnmatch.fnmatch(path.name, pattern) for pattern in self.config.getini("norecursedirs")):
-            return True
-        return self._ignored(path)
-
-    def _ignored(self, path: Path) -> bool:
-        ignored = {Path(p).resolve() for p in self.config.getoption("ignore") or ()}
-        globs = self.config.getoption("ignore_glob") or ()
-        return path in ignored or any(fnmatch.fnmatch(str(path), g) for g in globs)
-
     def _walk(self) -> list[Path]:
         found: list[Path] = []
         for root in self._roots():
@@ -80,32 +66,33 @@ class Inventory:
                 continue
             for folder, dirs, files in os.walk(root):
                 here = Path(folder)
-                dirs[:] = sorted(d for d in dirs if not self._skip_dir(here / d))
-                found.extend(here / name for name in sorted(files) if not self._ignored(here / name))
+                dirs[:] = sorted(d for d in dirs if not skips_dir(here / d, self.config))
+                found.extend(here / name for name in sorted(files) if not user_ignored(here / name, self.config))
         return sorted(set(found))
 
     def files(self) -> list[tuple[ParsedFile, Candidate]]:
+        """Every deployment file of the session that parsed, read once: the
+        collector later takes the same reading (with its notices) from the state."""
         if self._files is None:
             self._files = []
+            rootpath = self.config.rootpath
             settings = self.state.settings
             for path in self._walk():
-                relpath = relative_path(path, self.config.rootpath)
-                hook = self.config.hook.pytest_paassec_candidate(file_path=path, config=self.config)
-                selected = select_file(path, relpath, settings, hook)
+                ihook = self.session.gethookproxy(path)
+                candidate = file_candidate(path, ihook, self.config)
+                selected = select_file(path, relative_path(path, rootpath), settings, candidate) if candidate else None
                 if selected is None:
                     continue
                 candidate, text = selected
-                try:
-                    text = text if text is not None else read_text(path, relpath, settings.max_file_size)
-                except ParseError:
-                    continue  # collection reports it as an error item
-                if candidate.format not in ("yaml", "json", "toml", "dockerfile", "procfile"):
-                    continue
-                parsed = parse_text(relpath, candidate.format, text)
-                self.state.parsed[path] = parsed
-                self._files.append((parsed, candidate))
-        return self._files
 
+                def parse_other(relpath: str, fmt: str, text: str, ihook: Any = ihook) -> Any:
+                    return ihook.pytest_paassec_parse(relpath=relpath, format=fmt, text=text)
+
+                intake = take_in_file(path, rootpath, candidate, max_size=settings.max_file_size, text=text, parse_other=parse_other)
+                self.state.parsed[path] = intake
+                if intake.parsed is not None:
+                    self._files.append((intake.parsed, candidate))
+        return self._files
     def targets(self, control: Control) -> list[Target]:
         targets: list[Target] = []
         labels: dict[str, int] = {}

@@ -2,26 +2,20 @@
 
 from __future__ import annotations
 
-import fnmatch
 from pathlib import Path
-from typing import Any
+from typing import Any, Generator
 
 import pytest
 
-from ..errors import BaselineError, SettingsError
-from ..model.resources import clean_ref_part
-from ..parsing.discovery import classify
-from ..parsing.selection import relative_path, select_file
-from ..rules.catalog import Catalog, build_catalog
+from ..errors import SettingsError
 from . import fixture_controls, hookspecs
-from .collect import ControlItem, DeploymentFile, NoticeItem
+from .collect import ControlItem, NoticeItem, baseline_error_items, deployment_file, unfollowable_deployment_files
+from .header import header_lines
 from .observer import RunObserver
+from .paths import ignore_collect
 from .runner import can_run_lean, lean_protocol_allowed, run_lean, run_loop, run_notice, runs_own_loop
-from .settings import OPTIONS, Settings, resolve
-from .state import STATE, SessionState
-
-# Folders pytest skips by default (norecursedirs ".*") that hold deployment files.
-DEPLOYMENT_DOT_DIRS = frozenset({".do", ".ebextensions"})
+from .settings import OPTIONS, resolve
+from .state import STATE, SessionState, load_catalog
 
 
 def pytest_addhooks(pluginmanager: pytest.PytestPluginManager) -> None:
@@ -51,102 +45,37 @@ def pytest_configure(config: pytest.Config) -> None:
         settings = resolve(lambda name: config.getoption(name, None), config.getini, config.rootpath)
     except SettingsError as exc:
         raise pytest.UsageError(str(exc)) from None
-    state = SessionState(settings=settings, load_catalog=lambda: _load_catalog(config, settings), root=config.rootpath)
+    state = SessionState(settings=settings, load_catalog=lambda: load_catalog(config, settings), root=config.rootpath)
     state.lean_protocol = lean_protocol_allowed(config)
     config.stash[STATE] = state
     config.pluginmanager.register(RunObserver(state, config), "paassec-observer")
     config.pluginmanager.register(fixture_controls, "paassec-fixture-controls")
 
 
-def _load_catalog(config: pytest.Config, settings: Settings) -> Catalog:
-    platforms = [p for contributed in config.hook.pytest_paassec_platforms(config=config) for p in contributed or ()]
-    packs = [Path(p) for contributed in config.hook.pytest_paassec_baselines(config=config) for p in contributed or ()]
-    return build_catalog(
-        sorted(packs) + list(settings.baselines),
-        builtin=settings.builtin_baselines,
-        platforms=platforms,
-        root=config.rootpath,
-    )
-
-
 def pytest_report_header(config: pytest.Config) -> list[str]:
-    state = config.stash[STATE]
-    catalog = state.catalog
-    line = f"paassec: {len(catalog.controls)} controls from {', '.join(catalog.sources) or 'no baselines'}"
-    if catalog.errors:
-        line += f" ({len(catalog.errors)} baseline errors)"
-    lines = [line, "paassec: " + "; ".join(state.settings.header())]
-    for control in catalog.controls:
-        if control.overridden:
-            lines.append(f"paassec: override {control.id}: {control.overridden}")
-    for override in catalog.disabled():
-        lines.append(f"paassec: override {override.id}: {override.describe()}")
-    return lines
+    return header_lines(config.stash[STATE])
 
 
 @pytest.hookimpl(tryfirst=True)
 def pytest_ignore_collect(collection_path: Path, config: pytest.Config) -> bool | None:
-    """Walk into .do/ and .ebextensions/ unless the user ignores them explicitly;
-    never walk a directory link back into one of its own ancestors (a loop)."""
-    if collection_path.is_symlink() and collection_path.is_dir():
-        try:
-            target = collection_path.resolve(strict=True)
-        except (OSError, RuntimeError):
-            return True
-        if target == collection_path.parent.resolve() or target in collection_path.parent.resolve().parents:
-            return True
-    if collection_path.name not in DEPLOYMENT_DOT_DIRS:
-        return None
-    ignored = [Path(p).resolve() for p in config.getoption("ignore") or ()]
-    globs = config.getoption("ignore_glob") or ()
-    if collection_path.resolve() in ignored or any(fnmatch.fnmatch(str(collection_path), g) for g in globs):
-        return True
-    return False if collection_path.is_dir() else None
-
-
-class _LinkAwareDir(pytest.Dir):
-    """pytest's Dir, plus links named like deployment files that cannot be
-    followed (loops, dangling): pytest's walker drops them silently."""
-
-    def collect(self):  # type: ignore[no-untyped-def]
-        yield from super().collect()
-        for entry in sorted(self.path.iterdir()):
-            if entry.is_symlink() and not entry.exists():
-                candidate = classify(entry)
-                if candidate is not None and not self.ihook.pytest_ignore_collect(collection_path=entry, config=self.config):
-                    yield DeploymentFile.from_parent(self, path=entry, candidate=candidate)
-
-
-def pytest_collect_directory(path: Path, parent: pytest.Collector) -> pytest.Collector | None:
-    # Not tryfirst: a conftest's own directory collector still wins.
-    if (path / "__init__.py").is_file():
-        return None  # a package: pytest's Package collects it
-    return _LinkAwareDir.from_parent(parent, path=path)
+    return ignore_collect(collection_path, config)
 
 
 def pytest_collect_file(file_path: Path, parent: pytest.Collector) -> pytest.Collector | None:
-    config = parent.config
-    candidate = parent.ihook.pytest_paassec_candidate(file_path=file_path, config=config) or classify(file_path)
-    if candidate is None:
-        return None
-    settings = config.stash[STATE].settings
-    selected = select_file(file_path, relative_path(file_path, config.rootpath), settings, candidate)
-    if selected is None:
-        return None
-    candidate, text = selected
-    return DeploymentFile.from_parent(parent, path=file_path, candidate=candidate, text=text)
+    return deployment_file(file_path, parent)
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_make_collect_report(collector: pytest.Collector) -> Generator[None, pytest.CollectReport, pytest.CollectReport]:
+    report = yield
+    if isinstance(collector, (pytest.Dir, pytest.Package)) and report.passed:
+        report.result.extend(unfollowable_deployment_files(collector))
+    return report
 
 
 @pytest.hookimpl(trylast=True)
 def pytest_collection_modifyitems(session: pytest.Session, config: pytest.Config, items: list[pytest.Item]) -> None:
-    """Baseline errors become error items, so a broken baseline is never silent."""
-    state = config.stash[STATE]
-    if not state.catalog_loaded:
-        return  # no deployment file needed the baselines: nothing was checked
-    errors: list[BaselineError] = state.catalog.errors
-    for error in errors:
-        name = f"PAASSEC-BASELINE[{clean_ref_part(error.path)}:{error.line or 1}]"
-        items.insert(0, NoticeItem.from_parent(session, name=name, nodeid=name, error=error))
+    items[:0] = baseline_error_items(session)
 
 
 @pytest.hookimpl(tryfirst=True)

@@ -8,9 +8,9 @@ from typing import Callable
 
 import pytest
 
-from ..parsing.documents import ParsedFile
+from ..parsing.intake import Intake
 from ..reporting.summary import Summary
-from ..rules.catalog import Catalog
+from ..rules.catalog import Catalog, build_catalog
 from ..rules.contributions import Contributions
 from .settings import Settings
 
@@ -23,8 +23,8 @@ class SessionState:
     load_catalog: Callable[[], Catalog]
     root: Path | None = None
     summary: Summary = field(default_factory=Summary)
-    # Files the inventory already parsed (for fixture-based controls).
-    parsed: dict[Path, ParsedFile] = field(default_factory=dict)
+    # Files the inventory already read (for fixture-based controls).
+    parsed: dict[Path, Intake] = field(default_factory=dict)
     # Files named like deployment files whose content no platform claimed.
     unrecognized: list[str] = field(default_factory=list)
     # Whether data items may use the lean run protocol (see runner.py).
@@ -51,3 +51,15 @@ class SessionState:
 
 
 STATE = pytest.StashKey[SessionState]()
+
+
+def load_catalog(config: pytest.Config, settings: Settings) -> Catalog:
+    """Built-in baselines, control packs, the team's baselines and contributed platforms."""
+    platforms = [p for contributed in config.hook.pytest_paassec_platforms(config=config) for p in contributed or ()]
+    packs = [Path(p) for contributed in config.hook.pytest_paassec_baselines(config=config) for p in contributed or ()]
+    return build_catalog(
+        sorted(packs) + list(settings.baselines),
+        builtin=settings.builtin_baselines,
+        platforms=platforms,
+        root=config.rootpath,
+    )

@@ -24,6 +24,9 @@ YAML_PLATFORMS = (
 )
 JSON_PLATFORMS = ("kubernetes", "azure", "elasticbeanstalk", "digitalocean")
 
+# Folders pytest skips by default (norecursedirs ".*") that hold deployment files.
+DEPLOYMENT_DOT_DIRS = frozenset({".do", ".ebextensions"})
+
 
 @dataclass(frozen=True)
 class Candidate:

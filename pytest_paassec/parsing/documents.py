@@ -80,17 +80,16 @@ class ParsedFile:
 def read_text(path: Path, relpath: str, max_size: int) -> str:
     """Read a file as UTF-8 text (BOM allowed) within the size limit."""
     try:
-        size = path.stat().st_size
-        if size > max_size:
-            raise ParseError(
-                relpath,
-                None,
-                f"file is {size} bytes, over the paassec_max_file_size limit of {max_size}",
-                "raise paassec_max_file_size or exclude the file with paassec_exclude",
-            )
+        _check_size(path.stat().st_size, relpath, max_size)
         raw = path.read_bytes()
     except OSError as exc:
         raise ParseError(relpath, None, f"cannot read file: {exc.strerror or exc}", _os_hint(path, exc)) from None
+    return decode_text(raw, relpath, max_size)
+
+
+def decode_text(raw: bytes, relpath: str, max_size: int) -> str:
+    """Decode file contents as UTF-8 text (BOM allowed) within the size limit."""
+    _check_size(len(raw), relpath, max_size)
     if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
         raise ParseError(relpath, None, "file is UTF-16, not UTF-8", "save the file as UTF-8")
     if b"\0" in raw[:8192]:
@@ -103,6 +102,16 @@ def read_text(path: Path, relpath: str, max_size: int) -> str:
         raise ParseError(
             relpath, line, f"not valid UTF-8 (byte 0x{raw[exc.start]:02x})", "save the file as UTF-8", column=column
         ) from None
+
+
+def _check_size(size: int, relpath: str, max_size: int) -> None:
+    if size > max_size:
+        raise ParseError(
+            relpath,
+            None,
+            f"file is {size} bytes, over the paassec_max_file_size limit of {max_size}",
+            "raise paassec_max_file_size or exclude the file with paassec_exclude",
+        )
 
 
 def _os_hint(path: Path, exc: OSError) -> str:

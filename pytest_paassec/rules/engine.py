@@ -10,9 +10,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
+from ..errors import ParseError
 from ..model.resources import Resource
 from ..parsing.discovery import Candidate, classify
-from ..parsing.documents import Document, ParsedFile, parse_text, read_text
+from ..parsing.documents import Document, ParsedFile, read_text
+from ..parsing.intake import Notice, take_in_text
 from .catalog import Catalog
 from .controls import Control, Violation
 
@@ -67,11 +69,35 @@ def plan_checks(
     return plan
 
 
-def scan_file(path: Path, relpath: str, catalog: Catalog, max_size: int = 5 * 1024 * 1024) -> tuple[ParsedFile | None, list[tuple[Resource, Control, list[Violation]]]]:
+_SHAPES = {"list": "list", "str": "string", "int": "number", "float": "number", "bool": "boolean"}
+
+
+def unclaimed_notices(plan: Plan, candidate: Candidate) -> list[Notice]:
+    """Documents nobody can check, in a file that is a deployment file:
+    by its name, or because a platform recognised another of its documents."""
+    notices = []
+    for document in plan.unclaimed:
+        shape = type(document.data).__name__
+        if not isinstance(document.data, dict) and (candidate.by_name or plan.claimed):
+            problem = f"document {document.index + 1} is a {_SHAPES.get(shape, shape)}, expected a mapping"
+        elif plan.claimed:
+            problem = f"document {document.index + 1} is not a resource of {plan.platform} or any other platform"
+        else:
+            continue
+        error = ParseError(document.path, document.start_line, problem, "fix or remove the document")
+        notices.append(Notice(f"PAASSEC-INPUT[document-{document.index + 1}]", error))
+    return notices
+
+
+def scan_file(
+    path: Path, relpath: str, catalog: Catalog, max_size: int = 5 * 1024 * 1024
+) -> tuple[ParsedFile | None, list[tuple[Resource, Control, list[Violation]]]]:
     """Parse and evaluate one file outside pytest (tests and benchmarks)."""
     candidate = classify(Path(relpath))
     if candidate is None:
         return None, []
-    parsed = parse_text(relpath, candidate.format, read_text(path, relpath, max_size))
-    plan = plan_checks(parsed, candidate, catalog)
-    return parsed, [(resource, control, control.evaluate(resource)) for resource, control in plan.checks]
+    intake = take_in_text(relpath, candidate, read_text(path, relpath, max_size))
+    if intake.parsed is None:
+        return None, []
+    plan = plan_checks(intake.parsed, candidate, catalog)
+    return intake.parsed, [(resource, control, control.evaluate(resource)) for resource, control in plan.checks]

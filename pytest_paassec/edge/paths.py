@@ -1,0 +1,50 @@
+"""Which folders and files the session walks: one answer for pytest's
+collection and for the inventory's own walk (fixture-based controls)."""
+
+from __future__ import annotations
+
+import fnmatch
+from pathlib import Path
+
+import pytest
+
+from ..parsing.discovery import DEPLOYMENT_DOT_DIRS
+
+
+def user_ignored(path: Path, config: pytest.Config) -> bool:
+    """Ruled out by ``--ignore`` or ``--ignore-glob``."""
+    ignored = {Path(p).resolve() for p in config.getoption("ignore") or ()}
+    globs = config.getoption("ignore_glob") or ()
+    return path.resolve() in ignored or any(fnmatch.fnmatch(str(path), g) for g in globs)
+
+
+def ignore_collect(path: Path, config: pytest.Config) -> bool | None:
+    """``pytest_ignore_collect``'s answer: walk into the deployment folders
+    pytest skips by default (``.do/``, ``.ebextensions/``) unless the user
+    ignores them explicitly; never follow a folder link back into one of its
+    own ancestors (a loop); otherwise leave the decision to pytest (None)."""
+    if path.is_symlink() and path.is_dir():
+        try:
+            target = path.resolve(strict=True)
+        except (OSError, RuntimeError):
+            return True
+        parent = path.parent.resolve()
+        if target == parent or target in parent.parents:
+            return True
+    if path.name not in DEPLOYMENT_DOT_DIRS:
+        return None
+    if user_ignored(path, config):
+        return True
+    return False if path.is_dir() else None
+
+
+def skips_dir(path: Path, config: pytest.Config) -> bool:
+    """Whether pytest's walk would skip this folder, for walks of our own."""
+    decision = ignore_collect(path, config)
+    if decision is not None:
+        return decision
+    if path.name == "__pycache__" or (path / "pyvenv.cfg").exists():
+        return True
+    if any(fnmatch.fnmatch(path.name, pattern) for pattern in config.getini("norecursedirs")):
+        return True
+    return user_ignored(path, config)
