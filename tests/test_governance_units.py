@@ -218,3 +218,70 @@ def test_known_findings_round_trip_sorted_and_diffable(tmp_path: Path) -> None:
     path.write_text("{nope")
     with pytest.raises(KnownFindingsError, match="known.json:1: not valid JSON"):
         read_known(path, "known.json")
+
+
+COMPOSE = """services:
+  web:
+    image: nginx:latest
+    # paassec: waive XP-IMG-001 reason="tracked upstream" owner=web-team expires=2027-01-31
+    privileged: true
+  db:
+    image: postgres
+    # paassec: waive COMPOSE-NOPE-001 reason="nothing to waive" owner=db-team expires=2027-01-31
+    user: root
+"""
+
+PODS = """# paassec: waive K8S-PSS-* reason="migrating" owner=plat expires=2027-02-01
+apiVersion: v1
+kind: Pod
+metadata:
+  name: a
+spec:
+  containers: [{name: a, image: a:1, securityContext: {privileged: true}}]
+---
+apiVersion: v1
+kind: Pod
+metadata:
+  name: b
+  annotations:
+    paassec.dev/waive.K8S-PSS-001: 'reason="node agent" owner=sre expires=2027-03-01'
+    paassec.dev/waive.K8S-PSS-002: 'owner=sre expires=2027-03-01'
+    paassec.dev/waive.XP-PRIV-002: 'reason="replaced here" owner=sre expires=2027-03-01'
+spec:
+  containers: [{name: b, image: b:1, securityContext: {privileged: true}}]
+"""
+
+
+def plan_of(relpath: str, text: str):
+    from pytest_paassec.governance.assign import assign
+
+    candidate = classify(Path(relpath))
+    intake = take_in_text(relpath, candidate, text)
+    plan = plan_checks(intake.parsed, candidate, CATALOG)
+    return intake.parsed, plan, assign
+
+
+def test_comment_waivers_cover_their_own_resource_and_unused_ones_are_returned() -> None:
+    parsed, plan, assign = plan_of("compose.yaml", COMPOSE)
+    file_waiver = waiver(control="XP-IMG-001", path="compose.yaml", resource="service/db")
+    result = assign(parsed, plan.checks, [file_waiver], today=TODAY, max_days=365)
+    by = {(control.id, resource.name): result.waiver_for(control.id, resource) for resource, control in plan.checks}
+    assert by[("XP-IMG-001", "web")].source == "compose.yaml:4"  # the comment inside web
+    assert by[("XP-IMG-001", "db")] is file_waiver  # the file's entry for db
+    assert by[("XP-PRIV-002", "web")] is None  # another control: not waived
+    assert [w.source for w in result.unused] == ["compose.yaml:8"]
+    assert result.errors == []
+
+
+def test_document_top_comments_and_annotations() -> None:
+    parsed, plan, assign = plan_of("pods.yaml", PODS)
+    result = assign(parsed, plan.checks, [], today=TODAY, max_days=365)
+    waived = {(control.id, resource.name): result.waiver_for(control.id, resource) for resource, control in plan.checks}
+    pss_a = [key for key, w in waived.items() if key[1] == "a" and key[0].startswith("K8S-PSS-")]
+    assert pss_a and all(waived[key].source == "pods.yaml:1" for key in pss_a), "the top comment covers every PSS check of Pod a"
+    assert all(w is None or w.source != "pods.yaml:1" for (control, name), w in waived.items() if name == "b")
+    assert waived[("K8S-PSS-001", "b")].source == "pods.yaml:14"
+    assert waived[("K8S-PSS-001", "b")].kind == "annotation" and waived[("K8S-PSS-001", "b")].owner == "sre"
+    assert [(e.line, e.problem) for e in result.errors] == [(15, "waiver of K8S-PSS-002 has no reason")]
+    # XP-PRIV-002 does not run on Kubernetes (K8S-PSS-001 replaces it): that waiver covers nothing.
+    assert [w.source for w in result.unused] == ["pods.yaml:16"]

@@ -168,8 +168,8 @@ def comment_waivers(
 
 
 def _top_lines(text: str, document_starts: list[int]) -> set[int]:
-    """Lines holding only comments (or separators) before each document's
-    first content line: a waiver there covers the whole document."""
+    """Comment lines right before each document's first content line (up to
+    the document separator): a waiver there covers the whole document."""
     lines = text.splitlines()
     tops: set[int] = set()
     for start in document_starts:
@@ -178,12 +178,20 @@ def _top_lines(text: str, document_starts: list[int]) -> set[int]:
             stripped = lines[number - 1].strip()
             if stripped.startswith("#"):
                 tops.add(number)
-            elif stripped not in ("", "---"):
-                break
+            elif stripped:
+                break  # content of the document before, or its --- separator
             number -= 1
-        if start >= 1 and start <= len(lines) and lines[start - 1].lstrip().startswith("#"):
-            tops.add(start)
     return tops
+
+
+def first_content_line(text_lines: list[str], start: int) -> int:
+    """The first line at or after ``start`` that is neither blank, a comment
+    nor a document separator (``start`` when there is none)."""
+    for number in range(start, len(text_lines) + 1):
+        stripped = text_lines[number - 1].strip()
+        if stripped and not stripped.startswith("#") and stripped != "---":
+            return number
+    return start
 
 
 def annotation_waivers(
