@@ -51,3 +51,25 @@ def test_select_and_ignore_by_id_or_prefix() -> None:
 def test_sizes() -> None:
     assert make(ini={"paassec_max_file_size": "1MB"}).max_file_size == 2**20
     assert make(ini={"paassec_max_file_size": "2048"}).max_file_size == 2048
+
+
+def test_governance_options(tmp_path: Path) -> None:
+    import datetime as dt
+
+    plain = resolve(lambda name: None, lambda name: {"paassec_builtin_baselines": True}.get(name), tmp_path)
+    assert plain.waivers is None and plain.today == dt.date.today() and plain.max_waiver_days == 365 and not plain.strict_waivers
+    (tmp_path / ".paassec-waivers.yaml").write_text("[]\n")
+    found = resolve(lambda name: None, lambda name: None, tmp_path)
+    assert found.waivers == tmp_path / ".paassec-waivers.yaml", "the rootdir's waivers file is used when present"
+    settings = make({"paassec_today": "2027-01-31", "paassec_strict_waivers": True}, {"paassec_max_waiver_days": "90"})
+    assert (settings.today, settings.strict_waivers, settings.max_waiver_days) == (dt.date(2027, 1, 31), True, 90)
+    assert "today: 2027-01-31 (from --paassec-today)" in settings.header()
+    assert make(ini={"paassec_strict_waivers": "true"}).strict_waivers
+    with pytest.raises(SettingsError, match=r"^--paassec-today: '2027/01/31' is not a date; use YYYY-MM-DD"):
+        make({"paassec_today": "2027/01/31"})
+    with pytest.raises(SettingsError, match=r"^paassec_max_waiver_days \(ini file\): 'soon'"):
+        make(ini={"paassec_max_waiver_days": "soon"})
+    with pytest.raises(SettingsError, match=r"^--paassec-waivers: waivers file .*nope.yaml does not exist"):
+        make({"paassec_waivers": "nope.yaml"})
+    with pytest.raises(SettingsError, match="--paassec-update-known-findings: name the file"):
+        make({"paassec_update_known_findings": True})

@@ -14,7 +14,7 @@ from .header import header_lines
 from .observer import RunObserver
 from .paths import ignore_collect
 from .runner import can_run_lean, lean_protocol_allowed, run_lean, run_loop, run_notice, runs_own_loop
-from .settings import OPTIONS, resolve
+from .settings import FLAGS, OPTIONS, resolve
 from .state import STATE, SessionState, load_catalog
 
 
@@ -27,9 +27,13 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     for flag, ini, ini_type, help_text in OPTIONS:
         if flag is not None:
             kwargs: dict[str, Any] = {"action": "append"} if ini_type in ("paths", "args") else {}
+            if ini_type == "bool":
+                kwargs = {"action": "store_true"}
             group.addoption(flag, dest=ini, default=None, help=help_text, **kwargs)
-        default: Any = True if ini_type == "bool" else None
+        default: Any = ini == "paassec_builtin_baselines" if ini_type == "bool" else None
         parser.addini(ini, help_text, type=ini_type, default=default)  # type: ignore[arg-type]
+    for flag, dest, help_text in FLAGS:
+        group.addoption(flag, dest=dest, action="store_true", default=False, help=help_text)
 
 
 def pytest_configure(config: pytest.Config) -> None:

@@ -7,15 +7,19 @@ a pytest usage error.
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from ..errors import SettingsError
+from ..governance.clock import resolve_today
 from ..rules.controls import Severity
 
 DEFAULT_FAIL_ON = Severity.LOW
 DEFAULT_MAX_FILE_SIZE = 5 * 1024 * 1024
+DEFAULT_WAIVERS = ".paassec-waivers.yaml"
+DEFAULT_MAX_WAIVER_DAYS = 365
 
 # (flag, ini key, ini type, help)
 OPTIONS: tuple[tuple[str | None, str, str, str], ...] = (
@@ -27,6 +31,18 @@ OPTIONS: tuple[tuple[str | None, str, str, str], ...] = (
     (None, "paassec_paths", "args", "only collect deployment files matching these globs (relative to rootdir)"),
     (None, "paassec_exclude", "args", "never collect deployment files matching these globs (relative to rootdir)"),
     (None, "paassec_max_file_size", "string", "largest deployment file read, in bytes or with a unit such as 5MB (default 5MB)"),
+    ("--paassec-waivers", "paassec_waivers", "string", f"waivers file (default {DEFAULT_WAIVERS} at the rootdir, when present)"),
+    ("--paassec-strict-waivers", "paassec_strict_waivers", "bool", "fail on waivers no longer needed or matching nothing (default false)"),
+    (None, "paassec_max_waiver_days", "string", f"longest a waiver may run from today, in days (default {DEFAULT_MAX_WAIVER_DAYS})"),
+    ("--paassec-today", "paassec_today", "string", "the date waiver expiry is judged on, YYYY-MM-DD (default: the system date)"),
+    ("--paassec-known-findings", "paassec_known_findings", "string", "file of known findings: reported as xfail, only new ones fail"),
+    ("--paassec-sarif", "paassec_sarif", "string", "write a SARIF 2.1.0 report to this path"),
+    ("--paassec-json", "paassec_json", "string", "write a JSON report to this path"),
+    (None, "paassec_roots", "args", "where deployment files are also collected when pytest runs without path arguments (default: the rootdir)"),
+)
+# Flags with no ini twin: (flag, dest, help).
+FLAGS: tuple[tuple[str, str, str], ...] = (
+    ("--paassec-update-known-findings", "paassec_update_known_findings", "write the current failures to the known-findings file"),
 )
 
 
@@ -40,6 +56,16 @@ class Settings:
     paths: tuple[str, ...] = ()
     exclude: tuple[str, ...] = ()
     max_file_size: int = DEFAULT_MAX_FILE_SIZE
+    waivers: Path | None = None  # None: no waivers file
+    strict_waivers: bool = False
+    max_waiver_days: int = DEFAULT_MAX_WAIVER_DAYS
+    today: dt.date = dt.date(1970, 1, 1)  # resolved from the option or the system date
+    today_from: str = ""  # the option that set today; empty for the system date
+    known_findings: Path | None = None
+    update_known_findings: bool = False
+    sarif: Path | None = None
+    json: Path | None = None
+    roots: tuple[str, ...] = ()
 
     def wants(self, control_id: str) -> bool:
         """Is a control selected by --paassec-select / --paassec-ignore?"""
@@ -57,6 +83,8 @@ class Settings:
             lines.append("paths: " + ", ".join(self.paths))
         if self.exclude:
             lines.append("excluded: " + ", ".join(self.exclude))
+        if self.today_from:
+            lines.append(f"today: {self.today.isoformat()} (from {self.today_from})")
         return lines
 
 
@@ -114,6 +142,36 @@ def resolve(get_option: Any, get_ini: Any, rootdir: Path) -> Settings:
 
     select, _ = pick("paassec_select", "paassec_select")
     ignore, _ = pick("paassec_ignore", "paassec_ignore")
+
+    def path(flag: str, ini: str) -> Path | None:
+        value, source = pick(flag, ini)
+        if not value:
+            return None
+        base = Path.cwd() if source.startswith("--") else rootdir  # as typed, or as written in the ini file
+        return Path(value) if Path(value).is_absolute() else base / str(value)
+
+    waivers = path("paassec_waivers", "paassec_waivers")
+    if waivers is None and (rootdir / DEFAULT_WAIVERS).is_file():
+        waivers = rootdir / DEFAULT_WAIVERS
+    elif waivers is not None and not waivers.is_file():
+        _, source = pick("paassec_waivers", "paassec_waivers")
+        raise SettingsError(f"{source}: waivers file {waivers} does not exist")
+    days_text = get_ini("paassec_max_waiver_days")
+    max_days = DEFAULT_MAX_WAIVER_DAYS
+    if days_text not in (None, ""):
+        if not str(days_text).strip().isdigit() or int(str(days_text)) < 1:
+            raise SettingsError(f"paassec_max_waiver_days (ini file): {days_text!r} is not a positive number of days")
+        max_days = int(str(days_text))
+    today_value, today_source = pick("paassec_today", "paassec_today")
+    try:
+        today = resolve_today(today_value, today_source)
+    except ValueError as exc:
+        raise SettingsError(str(exc)) from None
+    strict, _ = pick("paassec_strict_waivers", "paassec_strict_waivers")
+    known = path("paassec_known_findings", "paassec_known_findings")
+    update = bool(get_option("paassec_update_known_findings"))
+    if update and known is None:
+        raise SettingsError("--paassec-update-known-findings: name the file with --paassec-known-findings or paassec_known_findings")
     return Settings(
         baselines=tuple(ini_baselines + cli_baselines),
         builtin_baselines=bool(get_ini("paassec_builtin_baselines")),
@@ -123,4 +181,20 @@ def resolve(get_option: Any, get_ini: Any, rootdir: Path) -> Settings:
         paths=_words(get_ini("paassec_paths")),
         exclude=_words(get_ini("paassec_exclude")),
         max_file_size=max_size,
+        waivers=waivers,
+        strict_waivers=_truthy(strict),
+        max_waiver_days=max_days,
+        today=today,
+        today_from=today_source if today_value else "",
+        known_findings=known,
+        update_known_findings=update,
+        sarif=path("paassec_sarif", "paassec_sarif"),
+        json=path("paassec_json", "paassec_json"),
+        roots=_words(get_ini("paassec_roots")),
     )
+
+
+def _truthy(value: Any) -> bool:
+    if isinstance(value, str):
+        return value.strip().lower() in ("1", "true", "yes", "on")
+    return bool(value)
