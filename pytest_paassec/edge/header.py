@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from .state import SessionState
 
 
@@ -17,3 +19,16 @@ def header_lines(state: SessionState) -> list[str]:
     for override in catalog.disabled():
         lines.append(f"paassec: override {override.id}: {override.describe()}")
     return lines
+
+
+def collection_lines(state: SessionState, items: list[Any]) -> list[str]:
+    """How many deployment files were collected, and from where."""
+    from .collect import DeploymentFile
+
+    files = {id(item.parent) for item in items if isinstance(item.parent, DeploymentFile)}
+    if not files and not state.extra_files:
+        return []
+    line = f"paassec: {len(files)} deployment files collected"
+    if state.extra_files:
+        line += f", {state.extra_files} of them from paassec_roots outside testpaths ({', '.join(state.extra_roots)})"
+    return [line]

@@ -9,7 +9,6 @@ reuses the parse.
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -24,7 +23,7 @@ from ..parsing.selection import relative_path, select_file
 from ..rules.controls import Control
 from ..rules.engine import resources_of
 from .collect import file_candidate
-from .paths import skips_dir, user_ignored
+from .paths import walk_files
 
 
 @dataclass(frozen=True)
@@ -58,18 +57,6 @@ class Inventory:
                 roots.append(path)
         return sorted(set(roots))
 
-    def _walk(self) -> list[Path]:
-        found: list[Path] = []
-        for root in self._roots():
-            if root.is_file():
-                found.append(root)
-                continue
-            for folder, dirs, files in os.walk(root):
-                here = Path(folder)
-                dirs[:] = sorted(d for d in dirs if not skips_dir(here / d, self.config))
-                found.extend(here / name for name in sorted(files) if not user_ignored(here / name, self.config))
-        return sorted(set(found))
-
     def files(self) -> list[tuple[ParsedFile, Candidate]]:
         """Every deployment file of the session that parsed, read once: the
         collector later takes the same reading (with its notices) from the state."""
@@ -77,7 +64,7 @@ class Inventory:
             self._files = []
             rootpath = self.config.rootpath
             settings = self.state.settings
-            for path in self._walk():
+            for path in walk_files(self._roots(), self.config):
                 ihook = self.session.gethookproxy(path)
                 candidate = file_candidate(path, ihook, self.config)
                 selected = select_file(path, relative_path(path, rootpath), settings, candidate) if candidate else None

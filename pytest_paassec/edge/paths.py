@@ -4,7 +4,9 @@ collection and for the inventory's own walk (fixture-based controls)."""
 from __future__ import annotations
 
 import fnmatch
+import os
 from pathlib import Path
+from typing import Iterable
 
 import pytest
 
@@ -48,3 +50,19 @@ def skips_dir(path: Path, config: pytest.Config) -> bool:
     if any(fnmatch.fnmatch(path.name, pattern) for pattern in config.getini("norecursedirs")):
         return True
     return user_ignored(path, config)
+
+
+def walk_files(roots: Iterable[Path], config: pytest.Config, skip: Iterable[Path] = ()) -> list[Path]:
+    """Every file under ``roots`` that pytest's walk would reach, sorted;
+    folders in ``skip`` (already collected some other way) are left out."""
+    skipped = {p.resolve() for p in skip}
+    found: list[Path] = []
+    for root in roots:
+        if root.is_file():
+            found.append(root)
+            continue
+        for folder, dirs, files in os.walk(root):
+            here = Path(folder)
+            dirs[:] = sorted(d for d in dirs if (here / d).resolve() not in skipped and not skips_dir(here / d, config))
+            found.extend(here / name for name in sorted(files) if not user_ignored(here / name, config))
+    return sorted(set(found))

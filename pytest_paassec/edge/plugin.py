@@ -10,9 +10,10 @@ import pytest
 from ..errors import SettingsError
 from . import fixture_controls, hookspecs
 from .collect import ControlItem, NoticeItem, baseline_error_items, deployment_file, unfollowable_deployment_files
-from .header import header_lines
+from .header import collection_lines, header_lines
 from .observer import RunObserver
 from .paths import ignore_collect
+from .roots import add_to_arguments
 from .runner import can_run_lean, lean_protocol_allowed, run_lean, run_loop, run_notice, runs_own_loop
 from .settings import FLAGS, OPTIONS, resolve
 from .state import STATE, SessionState, load_catalog
@@ -67,6 +68,15 @@ def pytest_ignore_collect(collection_path: Path, config: pytest.Config) -> bool 
 
 def pytest_collect_file(file_path: Path, parent: pytest.Collector) -> pytest.Collector | None:
     return deployment_file(file_path, parent)
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_collection(session: pytest.Session) -> None:
+    add_to_arguments(session)
+
+
+def pytest_report_collectionfinish(config: pytest.Config, items: list[pytest.Item]) -> list[str]:
+    return collection_lines(config.stash[STATE], items)
 
 
 @pytest.hookimpl(wrapper=True)

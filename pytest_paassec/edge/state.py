@@ -27,6 +27,9 @@ class SessionState:
     parsed: dict[Path, Intake] = field(default_factory=dict)
     # Files named like deployment files whose content no platform claimed.
     unrecognized: list[str] = field(default_factory=list)
+    # Deployment files added from paassec_roots when pytest ran on testpaths (roots.py).
+    extra_files: int = 0
+    extra_roots: tuple[str, ...] = ()
     # Whether data items may use the lean run protocol (see runner.py).
     lean_protocol: bool = True
     _catalog: Catalog | None = None
