@@ -96,6 +96,11 @@ class Discovery:
                 generic.setdefault(sniff_rule.format, []).append((sniff_rule.order, position, platform.name, sniff_rule.pattern))
         named.sort(key=lambda entry: entry[:3])
         self._named = tuple((rank, name, rule, pattern) for rank, _, _, name, rule, pattern in named)
+        # One pass over every name pattern first: most files walked match none.
+        self._any_name = re.compile(
+            "|".join(f"(?-i:{rule.pattern})" if rule.case_sensitive else f"(?:{rule.pattern})" for *_, rule, _ in named) or "(?!)",
+            re.IGNORECASE,
+        )
         self._generic: dict[str, tuple[str, ...]] = {}
         self._sniffs: dict[tuple[str, str], re.Pattern[str]] = {}
         self._any_sniff: dict[str, re.Pattern[str]] = {}
@@ -112,6 +117,18 @@ class Discovery:
     def classify(self, path: PurePath) -> Candidate | None:
         """Classify by name; ``None`` for files that are certainly not ours."""
         name = path.name
+        if self._any_name.fullmatch(name):
+            found = self._by_name(path, name)
+            if found is not None:
+                return found
+        lower = name.lower()
+        for generic_format, suffixes in GENERIC_SUFFIXES.items():
+            if lower.endswith(suffixes) and self._generic.get(generic_format):
+                return Candidate(generic_format, self._generic[generic_format], False)
+        return None
+
+    def _by_name(self, path: PurePath, name: str) -> Candidate | None:
+        """The platforms whose rules of the lowest matching rank claim the path."""
         parent = path.parent.name
         best: int | None = None
         fmt = ""
@@ -129,13 +146,7 @@ class Discovery:
                 best, fmt = rank, rule.format
             if platform not in platforms:
                 platforms.append(platform)
-        if platforms:
-            return Candidate(fmt, tuple(platforms), True)
-        lower = name.lower()
-        for generic_format, suffixes in GENERIC_SUFFIXES.items():
-            if lower.endswith(suffixes) and self._generic.get(generic_format):
-                return Candidate(generic_format, self._generic[generic_format], False)
-        return None
+        return Candidate(fmt, tuple(platforms), True) if platforms else None
 
     def sniff(self, candidate: Candidate, text: str) -> bool:
         """For a file with no telling name: does its text look like a deployment file?"""
