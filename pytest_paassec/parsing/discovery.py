@@ -5,6 +5,11 @@ alone wherever it can.  Only ``*.yaml``, ``*.yml`` and ``*.json`` files with
 no telling name are read, and then only their text is searched for the
 top-level keys deployment formats start with.  A sniffed file becomes tests
 only if a platform adapter then claims one of its documents.
+
+The rules are not written here: each platform adapter declares the file
+names it claims (:class:`FileRule`) and how its generic files look
+(:class:`Sniff`), and :class:`Discovery` indexes the declarations of a set of
+adapters, built-in or contributed by plugins.
 """
 
 from __future__ import annotations
@@ -12,17 +17,11 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from pathlib import PurePath
+from typing import Any, Iterable
 
-# Every platform a generic YAML/JSON file may turn out to be, in detection order.
-YAML_PLATFORMS = (
-    "kubernetes",
-    "cloudfoundry",
-    "appengine",
-    "compose",
-    "render",
-    "digitalocean",
-)
-JSON_PLATFORMS = ("kubernetes", "azure", "elasticbeanstalk", "digitalocean")
+# The suffixes of generic files, by format: any such file may be a
+# deployment file, and its content decides.
+GENERIC_SUFFIXES = {"yaml": (".yaml", ".yml"), "json": (".json",)}
 
 # Folders pytest skips by default (norecursedirs ".*") that hold deployment files.
 DEPLOYMENT_DOT_DIRS = frozenset({".do", ".ebextensions"})
@@ -35,62 +34,149 @@ class Candidate:
     by_name: bool  # the name alone says it is a deployment file
 
 
-_COMPOSE = re.compile(r"^(docker-)?compose([.-][\w.-]*)?\.ya?ml$", re.IGNORECASE)
-_CF_MANIFEST = re.compile(r"^([\w.-]*[-_.])?manifest([-_.][\w.-]*)?\.ya?ml$", re.IGNORECASE)
-_AZURE = re.compile(r"^(azuredeploy|mainTemplate|template)([.-][\w.-]*)?\.json$", re.IGNORECASE)
+@dataclass(frozen=True)
+class FileRule:
+    """A file a platform claims by its name.
 
-_SNIFF_YAML = re.compile(
-    r"^(apiVersion|kind|applications|runtime|services|databases|envVarGroups|static_sites|workers|jobs|projects|ungrouped|previews)\s*:",
-    re.MULTILINE,
-)
-_SNIFF_JSON = re.compile(
-    r'"(apiVersion|kind)"\s*:|(?i:deploymenttemplate\.json)|"AWSEBDockerrunVersion"\s*:|"static_sites"\s*:|"(services|workers|jobs)"\s*:\s*\['
-)
+    ``pattern`` must match the whole file name (case-insensitive unless
+    ``case_sensitive``).  When rules of several ranks match a path, the lowest
+    rank alone decides: a platform's own folder (``.do/``) outranks a name
+    several platforms share (``app.yaml``).  Platforms whose rules match at
+    that rank are tried in ``order``, so one ``app.yaml`` is App Engine's
+    first, then DigitalOcean's, then Kubernetes'.  The built-in adapters
+    use ranks from 10 (a name that is a format, such as Dockerfile) to 120;
+    tests/test_discovery.py pins the orders they produce.
+    """
+
+    pattern: str
+    format: str
+    rank: int
+    order: int = 0
+    folder: str | None = None  # the file's own folder must have this name
+    under: str | None = None  # some folder above the file must have this name
+    case_sensitive: bool = False
+
+    def compiled(self) -> re.Pattern[str]:
+        return re.compile(self.pattern, 0 if self.case_sensitive else re.IGNORECASE)
 
 
-def classify(path: PurePath) -> Candidate | None:
-    """Classify by name; ``None`` for files that are certainly not ours."""
-    name = path.name
-    lower = name.lower()
-    parent = path.parent.name
-    if lower == "dockerfile" or lower.startswith("dockerfile.") or lower.endswith(".dockerfile"):
-        return Candidate("dockerfile", ("dockerfile",), True)
-    if name == "Procfile":
-        return Candidate("procfile", ("heroku",), True)
-    if lower.endswith(".toml"):
-        if lower.startswith("fly."):  # fly.toml, fly.staging.toml, fly.template.toml
-            return Candidate("toml", ("flyio",), True)
+@dataclass(frozen=True)
+class Sniff:
+    """How a generic ``*.yaml``/``*.json`` file of this platform reads: a
+    regular expression (multi-line) its text contains.  Platforms a generic
+    file may be are tried in ``order``."""
+
+    format: str
+    pattern: str
+    order: int
+
+
+def yaml_keys(*keys: str) -> str:
+    """A sniff pattern: one of ``keys`` as a top-level YAML key."""
+    return r"^(" + "|".join(map(re.escape, keys)) + r")\s*:"
+
+
+def json_keys(*keys: str) -> str:
+    """A sniff pattern: one of ``keys`` as a JSON object key."""
+    return r'"(' + "|".join(map(re.escape, keys)) + r')"\s*:'
+
+
+class Discovery:
+    """The file rules and sniffs of a set of platform adapters, indexed once.
+
+    An adapter is anything with ``name``, ``file_rules`` (FileRules) and
+    ``sniffs`` (Sniffs); adapters with neither are found only through the
+    ``pytest_paassec_candidate`` hook.
+    """
+
+    def __init__(self, platforms: Iterable[Any]) -> None:
+        named = []
+        generic: dict[str, list[tuple[int, int, str, str]]] = {fmt: [] for fmt in GENERIC_SUFFIXES}
+        for position, platform in enumerate(platforms):
+            for rule in getattr(platform, "file_rules", ()):
+                named.append((rule.rank, rule.order, position, platform.name, rule, rule.compiled()))
+            for sniff_rule in getattr(platform, "sniffs", ()):
+                generic.setdefault(sniff_rule.format, []).append((sniff_rule.order, position, platform.name, sniff_rule.pattern))
+        named.sort(key=lambda entry: entry[:3])
+        self._named = tuple((rank, name, rule, pattern) for rank, _, _, name, rule, pattern in named)
+        # One pass over every name pattern first: most files walked match none.
+        self._any_name = re.compile(
+            "|".join(f"(?-i:{rule.pattern})" if rule.case_sensitive else f"(?:{rule.pattern})" for *_, rule, _ in named) or "(?!)",
+            re.IGNORECASE,
+        )
+        self._generic: dict[str, tuple[str, ...]] = {}
+        self._sniffs: dict[tuple[str, str], re.Pattern[str]] = {}
+        self._any_sniff: dict[str, re.Pattern[str]] = {}
+        for fmt, entries in generic.items():
+            entries.sort(key=lambda entry: entry[:2])
+            self._generic[fmt] = tuple(dict.fromkeys(name for _, _, name, _ in entries))
+            for _, _, name, pattern in entries:
+                key = (fmt, name)
+                joined = f"{self._sniffs[key].pattern}|(?:{pattern})" if key in self._sniffs else f"(?:{pattern})"
+                self._sniffs[key] = re.compile(joined, re.MULTILINE)
+            if entries:
+                self._any_sniff[fmt] = re.compile("|".join(f"(?:{p})" for _, _, _, p in entries), re.MULTILINE)
+
+    def classify(self, path: PurePath) -> Candidate | None:
+        """Classify by name; ``None`` for files that are certainly not ours."""
+        name = path.name
+        if self._any_name.fullmatch(name):
+            found = self._by_name(path, name)
+            if found is not None:
+                return found
+        lower = name.lower()
+        for generic_format, suffixes in GENERIC_SUFFIXES.items():
+            if lower.endswith(suffixes) and self._generic.get(generic_format):
+                return Candidate(generic_format, self._generic[generic_format], False)
         return None
-    if lower.endswith(".config") and ".ebextensions" in path.parts:
-        return Candidate("yaml", ("elasticbeanstalk",), True)
-    if lower == "dockerrun.aws.json":
-        return Candidate("json", ("elasticbeanstalk",), True)
-    if parent == ".do" and lower.endswith((".yaml", ".yml")):
-        return Candidate("yaml", ("digitalocean",), True)
-    if parent == ".do" and lower.endswith(".json"):
-        return Candidate("json", ("digitalocean",), True)
-    if _COMPOSE.match(name):
-        return Candidate("yaml", ("compose",), True)
-    if lower in ("render.yaml", "render.yml"):
-        return Candidate("yaml", ("render",), True)
-    if lower == "app.json":
-        return Candidate("json", ("heroku", "digitalocean"), True)
-    if lower in ("app.yaml", "app.yml"):
-        return Candidate("yaml", ("appengine", "digitalocean", "kubernetes"), True)
-    if _CF_MANIFEST.match(name):
-        return Candidate("yaml", ("cloudfoundry", "kubernetes"), True)
-    if _AZURE.match(name):
-        return Candidate("json", ("azure",), True)
-    if lower.endswith((".yaml", ".yml")):
-        return Candidate("yaml", YAML_PLATFORMS, False)
-    if lower.endswith(".json"):
-        return Candidate("json", JSON_PLATFORMS, False)
-    return None
+
+    def _by_name(self, path: PurePath, name: str) -> Candidate | None:
+        """The platforms whose rules of the lowest matching rank claim the path."""
+        parent = path.parent.name
+        best: int | None = None
+        fmt = ""
+        platforms: list[str] = []
+        for rank, platform, rule, pattern in self._named:
+            if best is not None and rank != best:
+                break
+            if rule.folder is not None and parent != rule.folder:
+                continue
+            if rule.under is not None and rule.under not in path.parts[:-1]:
+                continue
+            if pattern.fullmatch(name) is None:
+                continue
+            if best is None:
+                best, fmt = rank, rule.format
+            if platform not in platforms:
+                platforms.append(platform)
+        return Candidate(fmt, tuple(platforms), True) if platforms else None
+
+    def sniff(self, candidate: Candidate, text: str) -> bool:
+        """For a file with no telling name: does its text look like a deployment file?"""
+        if candidate.by_name:
+            return True
+        if candidate.platforms == self._generic.get(candidate.format):
+            pattern = self._any_sniff.get(candidate.format)
+            return pattern is not None and pattern.search(text) is not None
+        return any(
+            self._sniffs[(candidate.format, name)].search(text) is not None
+            for name in candidate.platforms
+            if (candidate.format, name) in self._sniffs
+        )
 
 
-def sniff(candidate: Candidate, text: str) -> bool:
+def _builtin() -> Discovery:
+    # Imported here: the adapters import this module for FileRule and Sniff.
+    from ..platforms import BUILTIN_DISCOVERY
+
+    return BUILTIN_DISCOVERY
+
+
+def classify(path: PurePath, discovery: Discovery | None = None) -> Candidate | None:
+    """Classify by name with ``discovery`` (default: the built-in platforms)."""
+    return (discovery or _builtin()).classify(path)
+
+
+def sniff(candidate: Candidate, text: str, discovery: Discovery | None = None) -> bool:
     """For a file with no telling name: does its text look like a deployment file?"""
-    if candidate.by_name:
-        return True
-    pattern = _SNIFF_JSON if candidate.format == "json" else _SNIFF_YAML
-    return pattern.search(text) is not None
+    return (discovery or _builtin()).sniff(candidate, text)

@@ -15,7 +15,7 @@ from typing import Any
 from ..model.resources import Resource, SubjectEntries
 from ..model.workload import endpoint_entry, env_from_mapping, workload_entry
 from ..parsing.documents import Document
-from .base import Platform, file_stem, mapping
+from .base import ENDPOINT_FIELDS, ENV_FIELDS, IMAGE_FIELDS, FileRule, Platform, Sniff, file_stem, mapping, yaml_keys
 
 # Runtime ids App Engine has used: python27, python312, go111, java8,
 # nodejs20, php55, ruby33; the flexible language runtimes (python, nodejs...)
@@ -176,6 +176,14 @@ def workload(resource: Resource) -> SubjectEntries:
 class AppEngine(Platform):
     name = "appengine"
     title = "Google App Engine"
+    file_rules = (FileRule(r"app\.ya?ml", "yaml", rank=100, order=0),)
+    sniffs = (Sniff("yaml", yaml_keys("runtime"), order=2),)
+    # No memory_bytes: the instance class always bounds memory (F1 when none
+    # is named), so a service that names no size is not missing a limit.
+    fields = {
+        "env": ENV_FIELDS, "images": IMAGE_FIELDS, "endpoints": ENDPOINT_FIELDS,
+        "workload": frozenset({"cpu_millicores", "instances", "max_instances", "run_as_root", "privileged", "health_check", "runtime"}),
+    }
     subjects = {
         "env": env,
         "images": images,

@@ -33,7 +33,7 @@ from weakref import WeakKeyDictionary
 from ..model.resources import Resource, SubjectEntries
 from ..model.workload import View, endpoint_entry, env_entry, image_entry, workload_entry
 from ..parsing.documents import Document
-from .base import Platform, mapping
+from .base import ENDPOINT_FIELDS, ENV_FIELDS, IMAGE_FIELDS, FileRule, Platform, Sniff, mapping
 
 _PARAMETER = re.compile(r"^\[parameters\('([^']+)'\)\]$")
 _LOOKUP = re.compile(r"^(parameters|variables)\(\s*'([^']*)'\s*\)$", re.IGNORECASE)
@@ -431,7 +431,14 @@ def workload(resource: Resource) -> SubjectEntries:
 
 class Azure(Platform):
     name = "azure"
-    title = "Azure App Service (ARM)"
+    title = "Azure App Service"
+    file_rules = (FileRule(r"(azuredeploy|mainTemplate|template)([.-][\w.-]*)?\.json", "json", rank=120),)
+    sniffs = (Sniff("json", r"(?i:deploymenttemplate\.json)", order=1),)  # the $schema URL
+    # No memory_bytes: the App Service plan (another resource) always sets it.
+    fields = {
+        "env": ENV_FIELDS, "images": IMAGE_FIELDS, "endpoints": ENDPOINT_FIELDS,
+        "workload": frozenset({"max_instances", "run_as_root", "privileged", "health_check", "runtime"}),
+    }
     subjects = {"env": env, "images": images, "endpoints": endpoints, "workload": workload, "site_config": site_config}
 
     def detect(self, document: Document) -> bool:

@@ -1,24 +1,73 @@
-"""What a platform adapter is: detection, then documents cut into resources."""
+"""What a platform adapter is: everything about one platform, declared once.
+
+An adapter declares its platform id and title, the files it claims by name
+(:class:`FileRule`) and how its generic YAML/JSON files look
+(:class:`Sniff`), the normalized fields its view can answer (``fields``) and
+any further platform ids its resources carry (``variants``); then it detects
+its documents and cuts them into resources.  Discovery, the cross-platform
+controls and the reference page all read these declarations, so a new
+platform is one adapter module, one baseline file and its examples.
+"""
 
 from __future__ import annotations
 
-from typing import Any
+from dataclasses import dataclass
+from typing import Any, Mapping
 
 from ..model.resources import Resource, SubjectFinder
+from ..parsing.discovery import FileRule, Sniff, json_keys, yaml_keys
 from ..parsing.documents import Document
+
+# Per normalized subject (env, images, endpoints, workload), the fields a
+# platform's view can answer; see model/workload.py for what each means.
+Fields = Mapping[str, frozenset[str]]
+
+# Every field of the env, images and endpoints views: the platforms that
+# offer one of these subjects fill all of its fields.
+ENV_FIELDS = frozenset({"name", "value", "reference"})
+IMAGE_FIELDS = frozenset({"image", "registry", "repository", "tag", "digest"})
+ENDPOINT_FIELDS = frozenset({"port", "protocol", "public", "tls"})
+
+
+@dataclass(frozen=True)
+class Variant:
+    """A platform id an adapter's resources carry, with its title and fields."""
+
+    name: str
+    title: str
+    fields: Fields | None
 
 
 class Platform:
-    """Base adapter.  Subclasses set ``name`` and implement the two methods.
+    """Base adapter.  Subclasses set the declarations and implement the two methods.
 
     ``detect`` is called only for documents whose file the discovery step
     routed to this platform, so it checks content, not names.
+
+    ``fields`` says, per normalized subject, which fields the platform can
+    answer: set from the file, or unknown (``None``) where the answer lies
+    outside it (the image's USER).  A field is left out where the question
+    makes no sense for the platform's files: it has no such setting, or it
+    always settles the matter itself, so a file that does not mention it is
+    not missing it.  A cross-platform control (one without ``platforms:``)
+    runs on a resource only if its platform declares every field the control
+    reads.  ``None`` (the default, for plugin adapters that predate it)
+    declares nothing, and every cross-platform control runs.
     """
 
     name: str = ""
     title: str = ""
+    file_rules: tuple[FileRule, ...] = ()
+    sniffs: tuple[Sniff, ...] = ()
+    fields: Fields | None = None
+    # Further platform ids the resources may carry (Kubernetes: openshift, knative).
+    variants: tuple[Variant, ...] = ()
     # Named subjects this platform's resources offer besides ``resource``.
     subjects: dict[str, SubjectFinder] = {}
+
+    def platform_ids(self) -> tuple[Variant, ...]:
+        """Every platform id this adapter's resources carry, its own first."""
+        return (Variant(self.name, self.title, self.fields),) + self.variants
 
     def detect(self, document: Document) -> bool:
         raise NotImplementedError
@@ -68,3 +117,21 @@ def file_stem(document: Document) -> str:
 def folder_name(document: Document) -> str:
     parts = document.path.replace("\\", "/").rsplit("/", 2)
     return parts[-2] if len(parts) >= 2 else "app"
+
+
+__all__ = [
+    "ENDPOINT_FIELDS",
+    "ENV_FIELDS",
+    "IMAGE_FIELDS",
+    "FileRule",
+    "Fields",
+    "Platform",
+    "Sniff",
+    "Variant",
+    "dig",
+    "file_stem",
+    "folder_name",
+    "json_keys",
+    "mapping",
+    "yaml_keys",
+]

@@ -18,7 +18,7 @@ from typing import Any
 from ..model.resources import Resource, SubjectEntries
 from ..model.workload import endpoint_entry, env_entry, image_entry, workload_entry
 from ..parsing.documents import Document
-from .base import Platform, mapping
+from .base import ENDPOINT_FIELDS, ENV_FIELDS, IMAGE_FIELDS, FileRule, Platform, Sniff, mapping, yaml_keys
 
 # ``((name))`` is resolved by ``cf push --vars-file`` or CredHub: whatever it
 # stands for is not written in the manifest.
@@ -206,6 +206,12 @@ def workload(resource: Resource) -> SubjectEntries:
 class CloudFoundry(Platform):
     name = "cloudfoundry"
     title = "Cloud Foundry"
+    file_rules = (FileRule(r"([\w.-]*[-_.])?manifest([-_.][\w.-]*)?\.ya?ml", "yaml", rank=110, order=0),)
+    sniffs = (Sniff("yaml", yaml_keys("applications"), order=1),)
+    fields = {
+        "env": ENV_FIELDS, "images": IMAGE_FIELDS, "endpoints": ENDPOINT_FIELDS,
+        "workload": frozenset({"memory_bytes", "instances", "run_as_root", "privileged", "health_check", "runtime"}),
+    }
     subjects = {
         "env": env,
         "images": images,

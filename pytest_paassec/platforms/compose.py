@@ -38,7 +38,7 @@ from typing import Any
 from ..model.resources import Resource, SubjectEntries
 from ..model.workload import View, endpoint_entry, env_entry, image_entry, workload_entry
 from ..parsing.documents import Document
-from .base import Platform, mapping
+from .base import ENDPOINT_FIELDS, ENV_FIELDS, IMAGE_FIELDS, FileRule, Platform, Sniff, mapping, yaml_keys
 
 TOP_LEVEL_KEYS = frozenset(
     {"version", "name", "include", "services", "networks", "volumes", "secrets", "configs", "models"}
@@ -454,6 +454,12 @@ def workload(resource: Resource) -> SubjectEntries:
 class Compose(Platform):
     name = "compose"
     title = "Docker Compose"
+    file_rules = (FileRule(r"(docker-)?compose([.-][\w.-]*)?\.ya?ml", "yaml", rank=70),)
+    sniffs = (Sniff("yaml", yaml_keys("services"), order=3),)
+    fields = {
+        "env": ENV_FIELDS, "images": IMAGE_FIELDS, "endpoints": ENDPOINT_FIELDS,
+        "workload": frozenset({"memory_bytes", "cpu_millicores", "instances", "run_as_root", "privileged", "health_check"}),
+    }
     subjects = {
         "env": env,
         "images": images,

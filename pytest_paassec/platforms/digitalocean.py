@@ -7,7 +7,7 @@ import re
 from ..model.resources import Resource, SubjectEntries
 from ..model.workload import endpoint_entry, env_from_key_list, image_entry, workload_entry
 from ..parsing.documents import Document
-from .base import Platform, mapping
+from .base import ENDPOINT_FIELDS, ENV_FIELDS, IMAGE_FIELDS, FileRule, Platform, Sniff, json_keys, mapping, yaml_keys
 
 COMPONENTS = (("services", "service"), ("workers", "worker"), ("jobs", "job"), ("static_sites", "static_site"), ("functions", "function"))
 
@@ -141,6 +141,20 @@ def _cors(resource: Resource) -> SubjectEntries:
 class DigitalOcean(Platform):
     name = "digitalocean"
     title = "DigitalOcean App Platform"
+    file_rules = (
+        FileRule(r".*\.ya?ml", "yaml", rank=60, folder=".do"),
+        FileRule(r".*\.json", "json", rank=60, folder=".do"),
+        FileRule(r"app\.json", "json", rank=90, order=1),
+        FileRule(r"app\.ya?ml", "yaml", rank=100, order=1),
+    )
+    sniffs = (
+        Sniff("yaml", yaml_keys("services", "databases", "static_sites", "workers", "jobs"), order=5),
+        Sniff("json", json_keys("static_sites") + r'|"(services|workers|jobs)"\s*:\s*\[', order=3),
+    )
+    fields = {
+        "env": ENV_FIELDS, "images": IMAGE_FIELDS, "endpoints": ENDPOINT_FIELDS,
+        "workload": frozenset({"memory_bytes", "cpu_millicores", "instances", "max_instances", "run_as_root", "privileged", "health_check", "runtime"}),
+    }
     subjects = {"env": _env, "images": _images, "endpoints": _endpoints, "workload": _workload, "cors": _cors}
 
     def detect(self, document: Document) -> bool:

@@ -15,7 +15,7 @@ from ..model.resources import Resource, SubjectEntries
 from ..model.workload import endpoint_entry, env_entry, image_entry, workload_entry
 from ..parsing.dockerfile import assignments, substitute
 from ..parsing.documents import Document
-from .base import Platform, file_stem
+from .base import ENDPOINT_FIELDS, ENV_FIELDS, IMAGE_FIELDS, FileRule, Platform, file_stem
 
 
 def _stages(resource: Resource) -> list[dict[str, Any]]:
@@ -171,6 +171,14 @@ def workload(resource: Resource) -> SubjectEntries:
 class Dockerfile(Platform):
     name = "dockerfile"
     title = "Dockerfile"
+    # Dockerfile, Dockerfile.prod, api.Dockerfile; outranks every other name.
+    file_rules = (FileRule(r"dockerfile(\..*)?|.*\.dockerfile", "dockerfile", rank=10),)
+    # runtime is the final stage's base image.  No memory or CPU: whoever
+    # runs the image sets those, so a Dockerfile is never missing them.
+    fields = {
+        "env": ENV_FIELDS, "images": IMAGE_FIELDS, "endpoints": ENDPOINT_FIELDS,
+        "workload": frozenset({"run_as_root", "privileged", "health_check", "runtime"}),
+    }
     subjects = {
         "final_stage": final_stage,
         "stages": stages,

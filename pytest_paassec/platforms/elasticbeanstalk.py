@@ -43,7 +43,7 @@ from typing import Any
 from ..model.resources import Resource, SubjectEntries
 from ..model.workload import View, endpoint_entry, env_entry, image_entry, workload_entry
 from ..parsing.documents import Document
-from .base import Platform, file_stem, mapping
+from .base import ENDPOINT_FIELDS, ENV_FIELDS, IMAGE_FIELDS, FileRule, Platform, Sniff, file_stem, json_keys, mapping
 
 _CONFIG_KEYS = frozenset(
     ("option_settings", "Resources", "packages", "commands", "container_commands", "files", "services", "sources", "users", "groups", "Outputs", "Mappings", "Parameters", "Conditions")
@@ -431,6 +431,17 @@ def workload(resource: Resource) -> SubjectEntries:
 class ElasticBeanstalk(Platform):
     name = "elasticbeanstalk"
     title = "AWS Elastic Beanstalk"
+    file_rules = (
+        FileRule(r".*\.config", "yaml", rank=40, under=".ebextensions"),
+        FileRule(r"dockerrun\.aws\.json", "json", rank=50),
+    )
+    sniffs = (Sniff("json", json_keys("AWSEBDockerrunVersion"), order=2),)
+    # No health_check: the load balancer always checks instances (by default
+    # on /), so an environment that sets no health check URL is not missing one.
+    fields = {
+        "env": ENV_FIELDS, "images": IMAGE_FIELDS, "endpoints": ENDPOINT_FIELDS,
+        "workload": frozenset({"memory_bytes", "instances", "max_instances", "run_as_root", "privileged", "runtime"}),
+    }
     subjects = {
         "env": env,
         "images": images,

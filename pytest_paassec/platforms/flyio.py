@@ -8,7 +8,7 @@ from typing import Any
 from ..model.resources import Resource, SubjectEntries
 from ..model.workload import endpoint_entry, env_from_mapping, image_entry, workload_entry
 from ..parsing.documents import Document
-from .base import Platform, folder_name, mapping
+from .base import ENDPOINT_FIELDS, ENV_FIELDS, IMAGE_FIELDS, FileRule, Platform, folder_name, mapping
 
 # Top-level keys flyctl reads (internal/appconfig); a fly.*.toml with none of
 # them belongs to some other tool.
@@ -175,6 +175,11 @@ def workload(resource: Resource) -> SubjectEntries:
 class FlyIo(Platform):
     name = "flyio"
     title = "Fly.io"
+    file_rules = (FileRule(r"fly\.(.*\.)?toml", "toml", rank=30),)  # fly.toml, fly.staging.toml
+    fields = {
+        "env": ENV_FIELDS, "images": IMAGE_FIELDS, "endpoints": ENDPOINT_FIELDS,
+        "workload": frozenset({"memory_bytes", "cpu_millicores", "run_as_root", "privileged", "health_check"}),
+    }
     subjects = {
         "env": env,
         "images": images,

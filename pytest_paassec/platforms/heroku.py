@@ -7,7 +7,7 @@ from typing import Any
 from ..model.resources import Resource, SubjectEntries
 from ..model.workload import View, endpoint_entry, env_entry, image_entry, workload_entry
 from ..parsing.documents import Document
-from .base import Platform, folder_name, mapping
+from .base import ENDPOINT_FIELDS, ENV_FIELDS, IMAGE_FIELDS, FileRule, Platform, folder_name, mapping
 
 _APP_JSON_KEYS = frozenset(
     ("name", "env", "formation", "addons", "buildpacks", "stack", "scripts", "repository", "image", "environments", "success_url", "logo", "keywords", "description", "website")
@@ -148,6 +148,15 @@ def addons(resource: Resource) -> SubjectEntries:
 class Heroku(Platform):
     name = "heroku"
     title = "Heroku"
+    file_rules = (
+        FileRule("Procfile", "procfile", rank=20, case_sensitive=True),
+        FileRule(r"app\.json", "json", rank=90, order=0),
+    )
+    # No health_check: Heroku has no health check setting for dynos.
+    fields = {
+        "env": ENV_FIELDS, "images": IMAGE_FIELDS, "endpoints": ENDPOINT_FIELDS,
+        "workload": frozenset({"memory_bytes", "instances", "run_as_root", "privileged", "runtime"}),
+    }
     subjects = {
         "env": env,
         "images": images,

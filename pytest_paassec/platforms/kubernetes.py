@@ -8,7 +8,19 @@ from typing import Any
 from ..model.resources import Resource, SubjectEntries
 from ..model.workload import View, endpoint_entry, env_entry, image_entry, workload_entry
 from ..parsing.documents import Document
-from .base import Platform, dig, mapping
+from .base import (
+    ENDPOINT_FIELDS,
+    ENV_FIELDS,
+    IMAGE_FIELDS,
+    FileRule,
+    Platform,
+    Sniff,
+    Variant,
+    dig,
+    json_keys,
+    mapping,
+    yaml_keys,
+)
 from .kubernetes_security import SECURITY_SUBJECTS
 
 # Where the pod spec sits, by kind.
@@ -406,7 +418,21 @@ def _runs_as_root(container: dict, pod: dict) -> tuple[bool | None, tuple | None
 
 class Kubernetes(Platform):
     name = "kubernetes"
-    title = "Kubernetes, OpenShift and Knative"
+    title = "Kubernetes"
+    # Second choice for names other platforms use first; any generic file
+    # with apiVersion and kind.
+    file_rules = (
+        FileRule(r"app\.ya?ml", "yaml", rank=100, order=2),
+        FileRule(r"([\w.-]*[-_.])?manifest([-_.][\w.-]*)?\.ya?ml", "yaml", rank=110, order=1),
+    )
+    sniffs = (Sniff("yaml", yaml_keys("apiVersion", "kind"), order=0), Sniff("json", json_keys("apiVersion", "kind"), order=0))
+    fields = {
+        "env": ENV_FIELDS, "images": IMAGE_FIELDS, "endpoints": ENDPOINT_FIELDS,
+        "workload": frozenset({"memory_bytes", "cpu_millicores", "instances", "max_instances", "run_as_root", "privileged", "health_check"}),
+    }
+    # platform_of() splits the documents: OpenShift's API groups and Knative
+    # Services (Cloud Run's too) share the adapter and its view.
+    variants = (Variant("openshift", "OpenShift", fields), Variant("knative", "Knative / Cloud Run", fields))
     subjects = {
         "pod_spec": pod_spec,
         "containers": containers,

@@ -15,7 +15,7 @@ from typing import Any, Iterator
 from ..model.resources import Resource, SubjectEntries
 from ..model.workload import endpoint_entry, env_entry, env_from_key_list, image_entry, workload_entry
 from ..parsing.documents import Document
-from .base import Platform, file_stem, mapping
+from .base import ENDPOINT_FIELDS, ENV_FIELDS, IMAGE_FIELDS, FileRule, Platform, Sniff, file_stem, mapping, yaml_keys
 
 _SECTIONS = (("services", None), ("databases", "database"), ("envVarGroups", "envVarGroup"))
 
@@ -170,6 +170,12 @@ def _present(data: dict, sources: dict[str, tuple]) -> dict[str, tuple]:
 class Render(Platform):
     name = "render"
     title = "Render"
+    file_rules = (FileRule(r"render\.ya?ml", "yaml", rank=80),)
+    sniffs = (Sniff("yaml", yaml_keys("services", "databases", "envVarGroups", "projects", "ungrouped", "previews"), order=4),)
+    fields = {
+        "env": ENV_FIELDS, "images": IMAGE_FIELDS, "endpoints": ENDPOINT_FIELDS,
+        "workload": frozenset({"memory_bytes", "cpu_millicores", "instances", "max_instances", "run_as_root", "privileged", "health_check", "runtime"}),
+    }
     subjects = {"env": _env, "images": _images, "endpoints": _endpoints, "workload": _workload}
 
     def detect(self, document: Document) -> bool:

@@ -11,12 +11,12 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any, Iterable, Mapping
 
 from ..errors import BaselineError
 from ..parsing.documents import parse_text, read_text
 from .conditions import ConditionError, compile_condition
-from .controls import CATEGORIES, Control, Severity, condition_check
+from .controls import CATEGORIES, Control, Severity, condition_check, fields_read, inexpressible_on
 from .pathselect import SelectorCache
 
 CONTROL_ID = re.compile(r"^[A-Z][A-Z0-9]*(-[A-Z0-9]+)+$")
@@ -60,8 +60,12 @@ class BaselineLoader:
         known_platforms: frozenset[str],
         known_subjects: frozenset[str],
         root: Path | None = None,
+        platform_fields: Mapping[str, Mapping[str, frozenset[str]] | None] | None = None,
     ) -> None:
         self.known_platforms = known_platforms
+        # Each platform id's declared normalized fields (None: declares none),
+        # which decide where a control without ``platforms`` applies.
+        self.platform_fields = platform_fields or {}
         self.known_subjects = known_subjects
         self.root = root
         self.selectors = SelectorCache()
@@ -184,6 +188,7 @@ class BaselineLoader:
             expect = compile_condition(spec["expect"], self.selectors)
         except ConditionError as exc:
             raise fail(f"control {control_id}: expect: {exc}", "see the operator list in docs/baselines.md", key="expect") from None
+        reads = fields_read([spec.get("when"), spec["expect"]], self.selectors)
         when = None
         if "when" in spec:
             try:
@@ -206,6 +211,8 @@ class BaselineLoader:
             source=f"{file}:{line}",
             sensitive=bool(spec.get("sensitive", category == "secrets")),
             replaces=tuple(replaces),
+            reads=reads,
+            inexpressible_on=inexpressible_on(reads, subject, self.platform_fields) if platforms is None else frozenset(),
             from_baseline=True,
             extra={"description": spec.get("description", "")},
         )

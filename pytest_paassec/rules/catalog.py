@@ -6,8 +6,9 @@ from pathlib import Path
 from typing import Iterable
 
 from ..errors import BaselineError
-from ..platforms import BUILTIN_PLATFORMS, PLATFORM_NAMES
-from ..platforms.base import Platform
+from ..parsing.discovery import Discovery
+from ..platforms import BUILTIN_PLATFORMS, platform_ids
+from ..platforms.base import Platform, Variant
 from .baseline import BaselineLoader, Override, builtin_baseline_dir
 from .controls import Control
 
@@ -25,6 +26,10 @@ class Catalog:
     ) -> None:
         self.controls = sorted(controls, key=lambda c: c.id)
         self.platforms = {p.name: p for p in platforms}
+        # Every platform id resources may carry, with its title and fields.
+        self.platform_ids: dict[str, Variant] = {v.name: v for v in platform_ids(platforms)}
+        # Discovery over these adapters: contributed platforms claim their files too.
+        self.discovery = Discovery(platforms)
         self.errors = errors
         self.sources = sources  # baseline files and plugins, for the header
         self.overrides = overrides or []
@@ -37,7 +42,13 @@ class Catalog:
         if controls is None:
             pool = self.controls + list(extra) if extra else self.controls
             controls = sorted(
-                (c for c in pool if (c.platforms is None or platform in c.platforms) and platform not in c.replaced_on),
+                (
+                    c
+                    for c in pool
+                    if (c.platforms is None or platform in c.platforms)
+                    and platform not in c.replaced_on
+                    and platform not in c.inexpressible_on
+                ),
                 key=lambda c: c.id,
             )
             self._by_platform[key] = controls
@@ -60,7 +71,8 @@ def build_catalog(
     for platform in platforms:
         adapters[platform.name] = platform
     subjects = frozenset(name for p in adapters.values() for name in p.subjects)
-    loader = BaselineLoader(frozenset(PLATFORM_NAMES | set(adapters)), subjects, root)
+    ids = platform_ids(list(adapters.values()))
+    loader = BaselineLoader(frozenset(v.name for v in ids), subjects, root, {v.name: v.fields for v in ids})
     paths = ([builtin_baseline_dir()] if builtin else []) + list(baseline_paths)
     result = loader.load_paths(paths, extra=list(controls))
     sources = ["built-in" if builtin and i == 0 else loader.display(p) for i, p in enumerate(paths)]

@@ -13,7 +13,6 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import BaselineError
-from ..platforms import PLATFORM_NAMES
 from .baseline import apply_overrides
 from .catalog import Catalog
 from .controls import Control
@@ -88,7 +87,7 @@ class Contributions:
 
 
 def known_platforms(catalog: Catalog) -> set[str]:
-    return set(PLATFORM_NAMES) | set(catalog.platforms)
+    return set(catalog.platform_ids)
 
 
 def unknown_platforms(control: Control, catalog: Catalog) -> list[str]:

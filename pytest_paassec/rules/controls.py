@@ -5,12 +5,12 @@ from __future__ import annotations
 import enum
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import TYPE_CHECKING, Any, Callable
+from typing import TYPE_CHECKING, Any, Callable, Mapping
 
 from ..masking import render_value
-from ..model.workload import View
+from ..model.workload import NORMALIZED_SUBJECTS, View
 from .conditions import MISSING, Condition, Finding
-from .pathselect import format_path
+from .pathselect import SelectorCache, SelectorError, format_path
 
 if TYPE_CHECKING:
     from ..model.resources import Resource
@@ -94,6 +94,8 @@ class Control:
     overridden: str = ""  # why a team changed its severity, if it did
     replaces: tuple[str, ...] = ()  # cross-platform controls this one stands in for
     replaced_on: frozenset[str] = frozenset()  # platforms where another control stands in
+    reads: frozenset[str] = frozenset()  # normalized fields the control reads (baseline controls)
+    inexpressible_on: frozenset[str] = frozenset()  # platforms whose view lacks a field it reads
     from_baseline: bool = False  # loaded from a baseline file (the catalog knows its title)
     extra: dict[str, Any] = field(default_factory=dict)
 
@@ -123,7 +125,7 @@ class Control:
     def is_applicable(self, resource: Resource) -> bool:
         if self.platforms is not None and resource.platform not in self.platforms:
             return False
-        if resource.platform in self.replaced_on:
+        if resource.platform in self.replaced_on or resource.platform in self.inexpressible_on:
             return False
         if self.kinds is not None and resource.kind not in self.kinds:
             return False
@@ -176,6 +178,51 @@ def _view_path(view: View, base: tuple, path: tuple) -> tuple:
     if path and path[0] in view.sources:
         return view.sources[path[0]]
     return base
+
+
+# Compound operators whose operands address the same subject entry; a
+# for_each's own operands address the items below its path instead.
+_COMPOUND = ("all_of", "any_of", "none_of", "not")
+
+
+def fields_read(spec: Any, selectors: SelectorCache) -> frozenset[str]:
+    """The top-level fields of its subject entry a condition reads: the first
+    step of each leaf's path (``memory_bytes``, ``$.value`` -> ``value``)."""
+    found: set[str] = set()
+
+    def walk(node: Any) -> None:
+        if isinstance(node, list):
+            for item in node:
+                walk(item)
+            return
+        if not isinstance(node, dict):
+            return
+        if isinstance(node.get("for_each"), dict):
+            node = node["for_each"]
+        elif any(key in node for key in _COMPOUND):
+            for key in _COMPOUND:
+                walk(node.get(key))
+            return
+        path = node.get("path", "$")
+        try:
+            prefix = selectors.get(path).static_prefix if isinstance(path, str) else ()
+        except SelectorError:
+            prefix = ()
+        if prefix and isinstance(prefix[0], str):
+            found.add(prefix[0])
+
+    walk(spec)
+    return frozenset(found)
+
+
+def inexpressible_on(reads: frozenset[str], subject: str, platform_fields: Mapping[str, Mapping[str, frozenset[str]] | None]) -> frozenset[str]:
+    """The platforms whose declared view lacks one of the fields a
+    cross-platform control reads; platforms that declare nothing get every control."""
+    if subject not in NORMALIZED_SUBJECTS:
+        return frozenset()
+    return frozenset(
+        name for name, fields in platform_fields.items() if fields is not None and not reads <= fields.get(subject, frozenset())
+    )
 
 
 def condition_check(condition: Condition) -> Check:

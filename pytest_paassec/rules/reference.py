@@ -14,41 +14,43 @@ from collections import defaultdict
 from .catalog import Catalog, build_catalog
 from .controls import Control
 
-PLATFORM_TITLES = {
-    "*": "Cross-platform (every platform, on the normalized view)",
-    "kubernetes": "Kubernetes",
-    "openshift": "OpenShift",
-    "knative": "Knative / Cloud Run",
-    "cloudfoundry": "Cloud Foundry",
-    "appengine": "Google App Engine",
-    "heroku": "Heroku",
-    "flyio": "Fly.io",
-    "render": "Render",
-    "digitalocean": "DigitalOcean App Platform",
-    "elasticbeanstalk": "AWS Elastic Beanstalk",
-    "azure": "Azure App Service",
-    "compose": "Docker Compose",
-    "dockerfile": "Dockerfile",
-}
+CROSS_PLATFORM = "Cross-platform (on the normalized view, wherever a platform has its fields)"
 
 
 def _cell(text: str) -> str:
     return " ".join(text.split()).replace("|", "\\|")
 
 
-def _section(control: Control) -> str:
-    if control.id.startswith("XP-") or control.platforms is None:
+def _section(control: Control, catalog: Catalog) -> str:
+    """The first platform (in adapter order) a control names; "*" for cross-platform ones."""
+    if control.platforms is None:
         return "*"
-    for platform in PLATFORM_TITLES:
-        if control.platforms and platform in control.platforms and control.id.split("-")[0] != "K8S":
-            return platform
-    return "kubernetes" if control.id.startswith("K8S-") else sorted(control.platforms or ["*"])[0]
+    return next((name for name in catalog.platform_ids if name in control.platforms), sorted(control.platforms)[0])
+
+
+def _scope(control: Control, catalog: Catalog) -> str:
+    if control.platforms:
+        scope = ", ".join(sorted(control.platforms - control.replaced_on))
+    else:
+        scope = "all platforms"
+        if control.inexpressible_on:
+            scope += f" but {', '.join(sorted(control.inexpressible_on))} (their view has no {', '.join(sorted(control.reads))})"
+        elif control.replaced_on:
+            scope += " but " + ", ".join(sorted(control.replaced_on))
+    if control.kinds:
+        scope += " (" + ", ".join(sorted(control.kinds)) + ")"
+    if control.replaced_on:
+        scope += "; a platform control stands in on " + ", ".join(sorted(control.replaced_on))
+    if control.replaces:
+        scope += "; stands in for " + ", ".join(control.replaces)
+    return scope
 
 
 def render(catalog: Catalog) -> str:
+    titles = {"*": CROSS_PLATFORM} | {name: variant.title for name, variant in catalog.platform_ids.items()}
     sections: dict[str, list[Control]] = defaultdict(list)
     for control in catalog.controls:
-        sections[_section(control)].append(control)
+        sections[_section(control, catalog)].append(control)
     lines = [
         "# Built-in controls",
         "",
@@ -59,29 +61,17 @@ def render(catalog: Catalog) -> str:
         "| platform | controls |",
         "| --- | --- |",
     ]
-    for key, title in PLATFORM_TITLES.items():
+    for key, title in titles.items():
         if sections.get(key):
             lines.append(f"| {title} | {len(sections[key])} |")
-    for key, title in PLATFORM_TITLES.items():
+    for key, title in titles.items():
         controls = sections.get(key)
         if not controls:
             continue
         lines += ["", f"## {title}", "", "| id | severity | category | applies to | what it checks | how to fix |", "| --- | --- | --- | --- | --- | --- |"]
         for control in controls:
-            if control.platforms:
-                scope = ", ".join(sorted(control.platforms - control.replaced_on))
-            else:
-                scope = "all platforms"
-                if control.replaced_on:
-                    scope += " but " + ", ".join(sorted(control.replaced_on))
-            if control.kinds:
-                scope += " (" + ", ".join(sorted(control.kinds)) + ")"
-            if control.replaced_on:
-                scope += "; a platform control stands in on " + ", ".join(sorted(control.replaced_on))
-            if control.replaces:
-                scope += "; stands in for " + ", ".join(control.replaces)
             lines.append(
-                f"| {control.id} | {control.severity.label} | {control.category} | {_cell(scope)} | {_cell(control.title)} | {_cell(control.remediation)} |"
+                f"| {control.id} | {control.severity.label} | {control.category} | {_cell(_scope(control, catalog))} | {_cell(control.title)} | {_cell(control.remediation)} |"
             )
     return "\n".join(lines) + "\n"
 
