@@ -42,7 +42,8 @@ def deployment_file(path: Path, parent: pytest.Collector, *, candidate: Candidat
     candidate = candidate or file_candidate(path, parent.ihook, config)
     if candidate is None:
         return None
-    selected = select_file(path, relative_path(path, config.rootpath), config.stash[STATE].settings, candidate)
+    state = config.stash[STATE]
+    selected = select_file(path, relative_path(path, config.rootpath), state.settings, candidate, state.discovery)
     if selected is None:
         return None
     candidate, text = selected
@@ -51,7 +52,7 @@ def deployment_file(path: Path, parent: pytest.Collector, *, candidate: Candidat
 
 def file_candidate(path: Path, ihook: Any, config: pytest.Config) -> Candidate | None:
     """A plugin's or conftest's claim on the file (path-aware), else the built-in rules."""
-    return ihook.pytest_paassec_candidate(file_path=path, config=config) or classify(path)
+    return ihook.pytest_paassec_candidate(file_path=path, config=config) or classify(path, config.stash[STATE].discovery)
 
 
 def unfollowable_deployment_files(folder: pytest.Collector) -> list[DeploymentFile]:

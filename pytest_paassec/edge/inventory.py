@@ -67,7 +67,7 @@ class Inventory:
             for path in walk_files(self._roots(), self.config):
                 ihook = self.session.gethookproxy(path)
                 candidate = file_candidate(path, ihook, self.config)
-                selected = select_file(path, relative_path(path, rootpath), settings, candidate) if candidate else None
+                selected = select_file(path, relative_path(path, rootpath), settings, candidate, self.state.discovery) if candidate else None
                 if selected is None:
                     continue
                 candidate, text = selected

@@ -10,7 +10,7 @@ from typing import Iterable
 
 import pytest
 
-from ..parsing.discovery import DEPLOYMENT_DOT_DIRS
+from .state import STATE
 
 
 def user_ignored(path: Path, config: pytest.Config) -> bool:
@@ -22,7 +22,7 @@ def user_ignored(path: Path, config: pytest.Config) -> bool:
 
 def ignore_collect(path: Path, config: pytest.Config) -> bool | None:
     """``pytest_ignore_collect``'s answer: walk into the deployment folders
-    pytest skips by default (``.do/``, ``.ebextensions/``) unless the user
+    pytest skips by default (the platforms' own, such as ``.do/``) unless the user
     ignores them explicitly; never follow a folder link back into one of its
     own ancestors (a loop); otherwise leave the decision to pytest (None)."""
     if path.is_symlink() and path.is_dir():
@@ -33,7 +33,7 @@ def ignore_collect(path: Path, config: pytest.Config) -> bool | None:
         parent = path.parent.resolve()
         if target == parent or target in parent.parents:
             return True
-    if path.name not in DEPLOYMENT_DOT_DIRS:
+    if path.name not in config.stash[STATE].discovery.dot_dirs:
         return None
     if user_ignored(path, config):
         return True

@@ -16,7 +16,7 @@ from .paths import ignore_collect
 from .roots import add_to_arguments
 from .runner import can_run_lean, lean_protocol_allowed, run_lean, run_loop, run_notice, runs_own_loop
 from .settings import FLAGS, OPTIONS, resolve
-from .state import STATE, SessionState, load_catalog
+from .state import STATE, SessionState, contributed_platforms, load_catalog
 
 
 def pytest_addhooks(pluginmanager: pytest.PytestPluginManager) -> None:
@@ -51,6 +51,7 @@ def pytest_configure(config: pytest.Config) -> None:
     except SettingsError as exc:
         raise pytest.UsageError(str(exc)) from None
     state = SessionState(settings=settings, load_catalog=lambda: load_catalog(config, settings), root=config.rootpath)
+    state.load_platforms = lambda: contributed_platforms(config)
     state.lean_protocol = lean_protocol_allowed(config)
     config.stash[STATE] = state
     config.pluginmanager.register(RunObserver(state, config), "paassec-observer")

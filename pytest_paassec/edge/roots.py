@@ -34,7 +34,7 @@ def extra_deployment_files(session: pytest.Session) -> list[Path]:
         if any(path.resolve() == c or c in path.resolve().parents for c in collected):
             continue  # pytest collects it through testpaths
         candidate = file_candidate(path, session.gethookproxy(path), config)
-        if candidate is not None and select_file(path, relative_path(path, rootpath), settings, candidate) is not None:
+        if candidate is not None and select_file(path, relative_path(path, rootpath), settings, candidate, config.stash[STATE].discovery) is not None:
             found.append(path)
     return found
 

@@ -8,9 +8,11 @@ from typing import Callable
 
 import pytest
 
+from ..parsing.discovery import Discovery
 from ..parsing.intake import Intake
+from ..platforms.base import Platform
 from ..reporting.summary import Summary
-from ..rules.catalog import Catalog, build_catalog
+from ..rules.catalog import Catalog, build_catalog, discovery_for
 from ..rules.contributions import Contributions
 from .settings import Settings
 
@@ -32,7 +34,11 @@ class SessionState:
     extra_roots: tuple[str, ...] = ()
     # Whether data items may use the lean run protocol (see runner.py).
     lean_protocol: bool = True
+    # Contributed platform adapters (pytest_paassec_platforms), asked on first use.
+    load_platforms: Callable[[], list[Platform]] = list
     _catalog: Catalog | None = None
+    _platforms: list[Platform] | None = None
+    _discovery: Discovery | None = None
     _contributions: Contributions | None = None
 
     @property
@@ -47,6 +53,20 @@ class SessionState:
         return self._catalog
 
     @property
+    def platforms(self) -> list[Platform]:
+        if self._platforms is None:
+            self._platforms = self.load_platforms()
+        return self._platforms
+
+    @property
+    def discovery(self) -> Discovery:
+        """File rules of the built-in and contributed platforms; without
+        loading the baselines, which a run with no deployment file skips."""
+        if self._discovery is None:
+            self._discovery = self._catalog.discovery if self._catalog is not None else discovery_for(self.platforms)
+        return self._discovery
+
+    @property
     def contributions(self) -> Contributions:
         if self._contributions is None:
             self._contributions = Contributions(self.catalog, self.root)
@@ -56,9 +76,13 @@ class SessionState:
 STATE = pytest.StashKey[SessionState]()
 
 
+def contributed_platforms(config: pytest.Config) -> list[Platform]:
+    return [p for contributed in config.hook.pytest_paassec_platforms(config=config) for p in contributed or ()]
+
+
 def load_catalog(config: pytest.Config, settings: Settings) -> Catalog:
     """Built-in baselines, control packs, the team's baselines and contributed platforms."""
-    platforms = [p for contributed in config.hook.pytest_paassec_platforms(config=config) for p in contributed or ()]
+    platforms = config.stash[STATE].platforms
     packs = [Path(p) for contributed in config.hook.pytest_paassec_baselines(config=config) for p in contributed or ()]
     return build_catalog(
         sorted(packs) + list(settings.baselines),

@@ -23,8 +23,6 @@ from typing import Any, Iterable
 # deployment file, and its content decides.
 GENERIC_SUFFIXES = {"yaml": (".yaml", ".yml"), "json": (".json",)}
 
-# Folders pytest skips by default (norecursedirs ".*") that hold deployment files.
-DEPLOYMENT_DOT_DIRS = frozenset({".do", ".ebextensions"})
 
 
 @dataclass(frozen=True)
@@ -103,6 +101,11 @@ class Discovery:
         self._any_name = re.compile(
             "|".join(f"(?-i:{rule.pattern})" if rule.case_sensitive else f"(?:{rule.pattern})" for *_, rule, _ in named) or "(?!)",
             re.IGNORECASE,
+        )
+        # Folders pytest skips by default (norecursedirs ".*") that hold
+        # deployment files, such as .do/ and .ebextensions/: walked anyway.
+        self.dot_dirs = frozenset(
+            folder for *_, rule, _ in named for folder in (rule.folder, rule.under) if folder is not None and folder.startswith(".")
         )
         self._generic: dict[str, tuple[str, ...]] = {}
         self._sniffs: dict[tuple[str, str], re.Pattern[str]] = {}

@@ -11,7 +11,7 @@ from pathlib import Path
 
 from ..edge.settings import Settings
 from ..errors import ParseError
-from .discovery import Candidate, classify, sniff
+from .discovery import Candidate, Discovery, classify, sniff
 from .documents import read_text
 
 SNIFF_LIMIT = 65536
@@ -31,9 +31,11 @@ def excluded(relpath: str, settings: Settings) -> bool:
     return any(fnmatch.fnmatchcase(relpath, pattern) for pattern in settings.exclude)
 
 
-def select_file(path: Path, relpath: str, settings: Settings, candidate: Candidate | None = None) -> tuple[Candidate, str | None] | None:
+def select_file(
+    path: Path, relpath: str, settings: Settings, candidate: Candidate | None = None, discovery: Discovery | None = None
+) -> tuple[Candidate, str | None] | None:
     """The candidate and, for sniffed files, the text already read; or None."""
-    candidate = candidate or classify(path)
+    candidate = candidate or classify(path, discovery)
     if candidate is None or excluded(relpath, settings):
         return None
     if candidate.by_name:
@@ -48,5 +50,5 @@ def select_file(path: Path, relpath: str, settings: Settings, candidate: Candida
                 head = handle.read(SNIFF_LIMIT).decode("utf-8", "replace")
         except OSError:
             return None
-        return (candidate, None) if sniff(candidate, head) else None
-    return (candidate, text) if sniff(candidate, text) else None
+        return (candidate, None) if sniff(candidate, head, discovery) else None
+    return (candidate, text) if sniff(candidate, text, discovery) else None

@@ -7,7 +7,7 @@ from typing import Iterable
 
 from ..errors import BaselineError
 from ..parsing.discovery import Discovery
-from ..platforms import BUILTIN_PLATFORMS, platform_ids
+from ..platforms import BUILTIN_DISCOVERY, BUILTIN_PLATFORMS, platform_ids
 from ..platforms.base import Platform, Variant
 from .baseline import BaselineLoader, Override, builtin_baseline_dir
 from .controls import Control
@@ -58,6 +58,19 @@ class Catalog:
         return [o for o in self.overrides if o.disabled]
 
 
+def adapters_with(platforms: Iterable[Platform]) -> dict[str, Platform]:
+    """The built-in adapters, with contributed ones added (or replacing by name)."""
+    adapters = {p.name: p for p in BUILTIN_PLATFORMS}
+    for platform in platforms:
+        adapters[platform.name] = platform
+    return adapters
+
+
+def discovery_for(platforms: Iterable[Platform]) -> Discovery:
+    platforms = list(platforms)
+    return BUILTIN_DISCOVERY if not platforms else Discovery(adapters_with(platforms).values())
+
+
 def build_catalog(
     baseline_paths: Iterable[Path],
     *,
@@ -67,9 +80,7 @@ def build_catalog(
     root: Path | None = None,
 ) -> Catalog:
     """Load baselines (built-in first) and add contributed platforms and controls."""
-    adapters = {p.name: p for p in BUILTIN_PLATFORMS}
-    for platform in platforms:
-        adapters[platform.name] = platform
+    adapters = adapters_with(platforms)
     subjects = frozenset(name for p in adapters.values() for name in p.subjects)
     ids = platform_ids(list(adapters.values()))
     loader = BaselineLoader(frozenset(v.name for v in ids), subjects, root, {v.name: v.fields for v in ids})
