@@ -162,7 +162,10 @@ def workload(resource: Resource) -> SubjectEntries:
             ("basic_scaling", "max_instances"),
         )
     health_check, sources["health_check"] = _health_check(data)
+    account = data.get("service_account")
+    sources["service_account"] = ("service_account",) if isinstance(account, str) and account.strip() else None
     view = workload_entry(
+        service_account=account.strip() if sources["service_account"] else None,
         memory=memory,
         cpu=cpu,
         instances=instances,

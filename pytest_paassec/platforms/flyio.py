@@ -6,7 +6,7 @@ import re
 from typing import Any
 
 from ..model.resources import Resource, SubjectEntries
-from ..model.workload import endpoint_entry, env_from_mapping, image_entry, workload_entry
+from ..model.workload import endpoint_entry, env_from_mapping, image_entry, mount_entry, workload_entry
 from ..parsing.documents import Document
 from .base import Platform, folder_name, mapping
 
@@ -61,6 +61,14 @@ def build_args(resource: Resource) -> SubjectEntries:
 def images(resource: Resource) -> SubjectEntries:
     image = mapping(resource.data.get("build")).get("image")
     return [(("build", "image"), image_entry(image))] if isinstance(image, str) and image.strip() else []
+
+
+def mounts(resource: Resource) -> SubjectEntries:
+    """``[mounts]``: Fly volumes, never a path of the host."""
+    return [
+        (("mounts",) + index, mount_entry(table.get("source"), table.get("destination"), False))
+        for index, table in _tables(resource.data.get("mounts"))
+    ]
 
 
 def endpoints(resource: Resource) -> SubjectEntries:
@@ -180,6 +188,7 @@ class FlyIo(Platform):
         "images": images,
         "endpoints": endpoints,
         "workload": workload,
+        "mounts": mounts,
         "services": services,
         "build_args": build_args,
     }
