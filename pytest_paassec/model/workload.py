@@ -70,7 +70,7 @@ not appended.
 from __future__ import annotations
 
 import re
-from typing import Any
+from typing import Any, Callable
 
 from ..masking import is_reference
 from .quantity import parse_quantity
@@ -208,7 +208,9 @@ def capability_names(values: Any) -> list[str] | None:
 
 def mount_entry(source: Any, target: Any, host: bool | None, read_only: bool = False, **extra: Any) -> View:
     """A mount; a host path source is normalized (``//var/run/`` -> ``/var/run``)."""
-    if host and isinstance(source, str) and type(source) is str:
+    # Exactly str: a subclass marks text the platform has not resolved yet
+    # (compose's unset variables), kept as written.
+    if host and type(source) is str:
         source = normalize_host_path(source)
     return View(source=source, target=target, host=host, read_only=read_only, **extra)
 
@@ -231,16 +233,20 @@ def runtime_socket(source: Any) -> bool:
     return isinstance(source, str) and _RUNTIME_SOCKET.search(source) is not None
 
 
-def docker_socket(mounts: list[tuple[tuple, View]]) -> tuple[bool | None, tuple | None]:
+def docker_socket(
+    mounts: list[tuple[tuple, View]], unresolved: Callable[[Any], bool] = lambda source: False
+) -> tuple[bool | None, tuple | None]:
     """Whether host mounts expose a runtime socket, and the first such mount's path.
 
     False when every host mount is known and none is a socket; None when a
-    host mount's source is unknown (an unresolved variable)."""
+    mount's kind or a host mount's source is unknown (``unresolved`` says
+    which sources the platform has not resolved, e.g. an unset variable)."""
     unknown = False
     for path, mount in mounts:
-        if mount.get("host") is None or (mount.get("host") and not isinstance(mount.get("source"), str)):
+        host, source = mount.get("host"), mount.get("source")
+        if host is None or (host and (not isinstance(source, str) or unresolved(source))):
             unknown = True
-        elif mount.get("host") and runtime_socket(mount["source"]):
+        elif host and runtime_socket(source):
             return True, mount.sources.get("source", path)
     return (None if unknown else False), None
 

@@ -436,7 +436,7 @@ def workload(resource: Resource) -> SubjectEntries:
             sources[key] = path
     if "net" in service and "network_mode" not in service:
         sources["host_network"] = ("net",)  # the v1 file format's name
-    socket, socket_source = docker_socket(mounts(resource))
+    socket, socket_source = docker_socket(mounts(resource), unresolved=lambda source: isinstance(source, Unresolved))
     if socket_source is not None:
         sources["docker_socket"] = socket_source
     elif service.get("use_api_socket") is True:

@@ -578,6 +578,7 @@ def test_workload_host_access() -> None:
         ("use_api_socket: true", {"docker_socket": True}),
         ("volumes: ['${SOCKET}:/var/run/docker.sock']", {"docker_socket": None}),
         ("volumes: ['data:/var/run/docker.sock']", {"docker_socket": False}),
+        ("volumes: [{type: bind, source: '${SOCKET}', target: /var/run/docker.sock}]", {"docker_socket": None}),
     ],
 )
 def test_workload_host_access_unknown_or_implied(keys: str, expected: dict) -> None:
