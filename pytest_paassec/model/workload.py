@@ -25,13 +25,41 @@ Each platform adapter offers these subjects (see ``Platform.subjects``):
     ``public`` and ``tls`` are true, false or null (unknown).
 
 ``workload``
-    one entry per runnable unit (container, app, process, service)::
+    one entry per runnable unit (container, init or sidecar container, app,
+    process, service)::
 
         {memory_bytes, cpu_millicores, instances, max_instances,
-         run_as_root, privileged, health_check, runtime}
+         run_as_root, privileged, health_check, runtime,
+         capabilities_added, host_network, host_pid, host_ipc, devices,
+         docker_socket, service_account, managed_identity, instance_profile}
 
-    Unknown is ``None``, never a guess: a control decides what unknown means
-    (``missing: pass`` or the default, fail).
+    ``capabilities_added`` lists the Linux capabilities added to the default
+    set, upper-case and without the ``CAP_`` prefix (``[]`` when the file
+    adds none).  ``host_network``, ``host_pid`` and ``host_ipc`` are true when
+    the workload shares that namespace with its host.  ``devices`` lists the
+    host devices mapped in (``[]`` when none).  ``docker_socket`` is true when
+    a host mount exposes a container runtime socket (Docker, containerd,
+    CRI-O, Podman), derived from ``mounts``.  The identity fields name who
+    the workload acts as, as written: ``service_account`` (Kubernetes,
+    Knative / Cloud Run, App Engine), ``managed_identity`` (Azure: the
+    identity ``type``, ``"None"`` when the app has none) and
+    ``instance_profile`` (Elastic Beanstalk's EC2 instance profile); null
+    when the file names none.
+
+``mounts``
+    one entry per file system mounted into a workload::
+
+        {source, target, host, read_only}
+
+    ``source`` is the host path when ``host`` is true (``/`` collapsed, no
+    trailing slash), else the volume's name; ``target`` is the path inside
+    the container (null when the platform does not say); ``read_only`` is
+    true only when the mount says so.  A platform may add keys of its own
+    (compose: ``type``).
+
+Unknown is ``None``, never a guess: a control decides what unknown means
+(``missing: pass`` or the default, fail), and ``when: {path: FIELD, exists:
+true}`` keeps a control to the platforms that can express the field.
 
 Entries are :class:`View` objects paired with the path of the source node
 they came from, so a violation points at the real file and line; a finding's
@@ -42,12 +70,12 @@ not appended.
 from __future__ import annotations
 
 import re
-from typing import Any
+from typing import Any, Callable
 
 from ..masking import is_reference
 from .quantity import parse_quantity
 
-NORMALIZED_SUBJECTS = ("env", "images", "endpoints", "workload")
+NORMALIZED_SUBJECTS = ("env", "images", "endpoints", "workload", "mounts")
 
 
 class View(dict):  # type: ignore[type-arg]
@@ -126,8 +154,18 @@ def workload_entry(
     health_check: bool | None = None,
     runtime: str | None = None,
     memory_unit: str = "",
+    capabilities_added: Any = None,
+    host_network: bool | None = None,
+    host_pid: bool | None = None,
+    host_ipc: bool | None = None,
+    devices: list | None = None,
+    docker_socket: bool | None = None,
+    service_account: str | None = None,
+    managed_identity: str | None = None,
+    instance_profile: str | None = None,
 ) -> View:
-    """A runnable unit. ``memory`` and ``cpu`` accept quantities (``512Mi``, ``0.5``)."""
+    """A runnable unit. ``memory`` and ``cpu`` accept quantities (``512Mi``, ``0.5``);
+    ``capabilities_added`` any list of names (``CAP_NET_ADMIN``, ``sys_admin``)."""
     memory_bytes = None
     if memory is not None:
         value = parse_quantity(f"{memory}{memory_unit}" if isinstance(memory, (int, float)) and memory_unit else memory)
@@ -145,7 +183,72 @@ def workload_entry(
         privileged=privileged,
         health_check=health_check,
         runtime=runtime,
+        capabilities_added=capability_names(capabilities_added),
+        host_network=host_network,
+        host_pid=host_pid,
+        host_ipc=host_ipc,
+        devices=devices,
+        docker_socket=docker_socket,
+        service_account=service_account,
+        managed_identity=managed_identity,
+        instance_profile=instance_profile,
     )
+
+
+def capability_names(values: Any) -> list[str] | None:
+    """``[CAP_SYS_ADMIN, net_admin]`` -> ``[SYS_ADMIN, NET_ADMIN]``; None when not a list."""
+    if not isinstance(values, list):
+        return None
+    names = []
+    for value in values:
+        text = str(value).strip().upper()
+        names.append(text[4:] if text.startswith("CAP_") else text)
+    return names
+
+
+def mount_entry(source: Any, target: Any, host: bool | None, read_only: bool = False, **extra: Any) -> View:
+    """A mount; a host path source is normalized (``//var/run/`` -> ``/var/run``)."""
+    # Exactly str: a subclass marks text the platform has not resolved yet
+    # (compose's unset variables), kept as written.
+    if host and type(source) is str:
+        source = normalize_host_path(source)
+    return View(source=source, target=target, host=host, read_only=read_only, **extra)
+
+
+def normalize_host_path(path: str) -> str:
+    """Collapse repeated slashes and drop a trailing one from an absolute path."""
+    if not path.startswith("/"):
+        return path
+    return re.sub(r"/+", "/", path).rstrip("/") or "/"
+
+
+# Container runtime sockets and the run directories that hold them.
+_RUNTIME_SOCKET = re.compile(
+    r"((^|/)(docker|podman|containerd|crio|cri-dockerd)\.sock$)|(^/(var/)?run/(docker|containerd|crio|podman)(/|$))|(pipe[\\/]docker_engine$)"
+)
+
+
+def runtime_socket(source: Any) -> bool:
+    """True when a host path is (or holds) a container runtime socket."""
+    return isinstance(source, str) and _RUNTIME_SOCKET.search(source) is not None
+
+
+def docker_socket(
+    mounts: list[tuple[tuple, View]], unresolved: Callable[[Any], bool] = lambda source: False
+) -> tuple[bool | None, tuple | None]:
+    """Whether host mounts expose a runtime socket, and the first such mount's path.
+
+    False when every host mount is known and none is a socket; None when a
+    mount's kind or a host mount's source is unknown (``unresolved`` says
+    which sources the platform has not resolved, e.g. an unset variable)."""
+    unknown = False
+    for path, mount in mounts:
+        host, source = mount.get("host"), mount.get("source")
+        if host is None or (host and (not isinstance(source, str) or unresolved(source))):
+            unknown = True
+        elif host and runtime_socket(source):
+            return True, mount.sources.get("source", path)
+    return (None if unknown else False), None
 
 
 def _int(value: Any) -> int | None:

@@ -162,7 +162,10 @@ def workload(resource: Resource) -> SubjectEntries:
             ("basic_scaling", "max_instances"),
         )
     health_check, sources["health_check"] = _health_check(data)
+    account = data.get("service_account")
+    sources["service_account"] = ("service_account",) if isinstance(account, str) and account.strip() else None
     view = workload_entry(
+        service_account=account.strip() if sources["service_account"] else None,
         memory=memory,
         cpu=cpu,
         instances=instances,
@@ -182,7 +185,7 @@ class AppEngine(Platform):
     # is named), so a service that names no size is not missing a limit.
     fields = {
         "env": ENV_FIELDS, "images": IMAGE_FIELDS, "endpoints": ENDPOINT_FIELDS,
-        "workload": frozenset({"cpu_millicores", "instances", "max_instances", "run_as_root", "privileged", "health_check", "runtime"}),
+        "workload": frozenset({"cpu_millicores", "instances", "max_instances", "run_as_root", "privileged", "health_check", "runtime", "service_account"}),
     }
     subjects = {
         "env": env,

@@ -416,17 +416,40 @@ def workload(resource: Resource) -> SubjectEntries:
     runtime = _known(view.get("linuxFxVersion")) or _known(view.get("windowsFxVersion"))
     health = view.get("healthCheckPath")
     limit = _known(view.get("functionAppScaleLimit"))
+    identity, identity_source = managed_identity(resource)
     result = workload_entry(
         max_instances=limit if isinstance(limit, int) and limit > 0 else None,
         health_check=None if is_expression(health) else bool(health),
         runtime=runtime if isinstance(runtime, str) and runtime.strip() else None,
+        managed_identity=identity,
     )
     sources = {
         "health_check": view.sources.get("healthCheckPath"),
         "runtime": view.sources.get("linuxFxVersion") or view.sources.get("windowsFxVersion"),
         "max_instances": view.sources.get("functionAppScaleLimit"),
+        "managed_identity": identity_source,
     }
     return [(base, result.sourced(**{k: v for k, v in sources.items() if v}))]
+
+
+_IDENTITY_TYPES = {"systemassigned": "SystemAssigned", "userassigned": "UserAssigned", "none": "None"}
+
+
+def managed_identity(resource: Resource) -> tuple[str | None, tuple | None]:
+    """The site's ``identity.type`` in ARM's spelling (``SystemAssigned,
+    UserAssigned`` for both), ``"None"`` without an identity block, and where
+    it is written; None when an expression decides."""
+    identity = resource.data.get("identity")
+    if identity is None:
+        return "None", None
+    kind = Template(resource.document.data).resolve(identity.get("type")) if isinstance(identity, dict) else None
+    source = ("identity", "type") if isinstance(identity, dict) and "type" in identity else ("identity",)
+    if not isinstance(kind, str) or is_expression(kind):
+        return None, source
+    names = [_IDENTITY_TYPES.get(part.strip().lower()) for part in kind.split(",")]
+    if not names or None in names:
+        return None, source
+    return ", ".join(names), source
 
 
 class Azure(Platform):
@@ -437,7 +460,7 @@ class Azure(Platform):
     # No memory_bytes: the App Service plan (another resource) always sets it.
     fields = {
         "env": ENV_FIELDS, "images": IMAGE_FIELDS, "endpoints": ENDPOINT_FIELDS,
-        "workload": frozenset({"max_instances", "run_as_root", "privileged", "health_check", "runtime"}),
+        "workload": frozenset({"max_instances", "run_as_root", "privileged", "health_check", "runtime", "managed_identity"}),
     }
     subjects = {"env": env, "images": images, "endpoints": endpoints, "workload": workload, "site_config": site_config}
 

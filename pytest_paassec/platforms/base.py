@@ -27,6 +27,9 @@ Fields = Mapping[str, frozenset[str]]
 ENV_FIELDS = frozenset({"name", "value", "reference"})
 IMAGE_FIELDS = frozenset({"image", "registry", "repository", "tag", "digest"})
 ENDPOINT_FIELDS = frozenset({"port", "protocol", "public", "tls"})
+MOUNT_FIELDS = frozenset({"source", "target", "host", "read_only"})
+# Host namespaces a container can share.
+HOST_NAMESPACE_FIELDS = frozenset({"host_network", "host_pid", "host_ipc"})
 
 
 @dataclass(frozen=True)
@@ -121,6 +124,8 @@ def folder_name(document: Document) -> str:
 
 __all__ = [
     "ENDPOINT_FIELDS",
+    "HOST_NAMESPACE_FIELDS",
+    "MOUNT_FIELDS",
     "ENV_FIELDS",
     "IMAGE_FIELDS",
     "FileRule",

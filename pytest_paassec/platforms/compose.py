@@ -17,17 +17,18 @@ Normalized subjects (see ``workload.py``):
     when the host port is left to Docker.  ``public`` is false only for
     loopback bindings; ``tls`` is unknown (Compose cannot say).
 ``workload``
-    the service: memory and CPU limits, replicas, root user, privileged mode
-    and health check.
+    the service: memory and CPU limits, replicas, root user, privileged mode,
+    health check, ``cap_add``, ``network_mode`` / ``pid`` / ``ipc`` set to
+    ``host``, ``devices`` and whether a bind mount exposes the Docker socket.
+``mounts``
+    every ``volumes`` entry ``{type, source, target, host, read_only}``,
+    short and long syntax; ``host`` is true for bind mounts and named pipes.
 
 Compose-only subjects:
 
 ``ports``
     every published port ``{published, target, host_ip, protocol, public,
     mode}``, short and long syntax, ranges expanded (up to 1024 ports).
-``mounts``
-    every ``volumes`` entry ``{type, source, target, read_only}``, short and
-    long syntax.
 """
 
 from __future__ import annotations
@@ -36,9 +37,9 @@ import re
 from typing import Any
 
 from ..model.resources import Resource, SubjectEntries
-from ..model.workload import View, endpoint_entry, env_entry, image_entry, workload_entry
+from ..model.workload import View, capability_names, docker_socket, endpoint_entry, env_entry, image_entry, mount_entry, workload_entry
 from ..parsing.documents import Document
-from .base import ENDPOINT_FIELDS, ENV_FIELDS, IMAGE_FIELDS, FileRule, Platform, Sniff, mapping, yaml_keys
+from .base import ENDPOINT_FIELDS, ENV_FIELDS, HOST_NAMESPACE_FIELDS, IMAGE_FIELDS, MOUNT_FIELDS, FileRule, Platform, Sniff, mapping, yaml_keys
 
 TOP_LEVEL_KEYS = frozenset(
     {"version", "name", "include", "services", "networks", "volumes", "secrets", "configs", "models"}
@@ -314,13 +315,6 @@ def _mount_type(source: Any) -> str | None:
     return "volume"
 
 
-def _normalize_source(source: Any) -> Any:
-    if isinstance(source, str) and not isinstance(source, Unresolved) and source.startswith("/"):
-        collapsed = re.sub(r"/+", "/", source)
-        return collapsed.rstrip("/") or "/"
-    return source
-
-
 def _split_short_volume(text: str) -> tuple[Any, Any, str]:
     """``[SOURCE:]TARGET[:MODE]``; each part interpolated."""
     parts = split_outside_variables(text, ":")
@@ -342,24 +336,16 @@ def mounts(resource: Resource) -> SubjectEntries:
     for index, item in enumerate(items):
         if isinstance(item, dict):
             source = interpolate(item.get("source"))
-            kind = item.get("type")
-            view = View(
-                type=str(kind) if kind is not None else _mount_type(source),
-                source=_normalize_source(source),
-                target=item.get("target"),
-                read_only=item.get("read_only") is True,
-            )
+            kind = str(item["type"]) if item.get("type") is not None else _mount_type(source)
+            target, read_only = item.get("target"), item.get("read_only") is True
         elif isinstance(item, str):
             source, target, options = _split_short_volume(item)
-            view = View(
-                type=_mount_type(source),
-                source=_normalize_source(source),
-                target=target,
-                read_only="ro" in options.split(","),
-            )
+            kind, read_only = _mount_type(source), "ro" in options.split(",")
         else:
             continue
-        entries.append((("volumes", index), view))
+        # A bind mount or a named pipe reaches into the host; unknown type, unknown.
+        host = None if kind is None else kind in ("bind", "npipe")
+        entries.append((("volumes", index), mount_entry(source, target, host, read_only, type=kind)))
     return entries
 
 
@@ -436,9 +422,26 @@ def workload(resource: Resource) -> SubjectEntries:
     instances, instances_path = _instances(service, deploy)
     if instances_path is not None:
         sources["instances"] = instances_path
-    for key, path in (("run_as_root", ("user",)), ("privileged", ("privileged",)), ("health_check", ("healthcheck",))):
+    for key, path in (
+        ("run_as_root", ("user",)),
+        ("privileged", ("privileged",)),
+        ("health_check", ("healthcheck",)),
+        ("capabilities_added", ("cap_add",)),
+        ("host_network", ("network_mode",)),
+        ("host_pid", ("pid",)),
+        ("host_ipc", ("ipc",)),
+        ("devices", ("devices",)),
+    ):
         if path[0] in service:
             sources[key] = path
+    if "net" in service and "network_mode" not in service:
+        sources["host_network"] = ("net",)  # the v1 file format's name
+    socket, socket_source = docker_socket(mounts(resource), unresolved=lambda source: isinstance(source, Unresolved))
+    if socket_source is not None:
+        sources["docker_socket"] = socket_source
+    elif service.get("use_api_socket") is True:
+        # Compose mounts the engine's API socket into the container itself.
+        socket, sources["docker_socket"] = True, ("use_api_socket",)
 
     entry = workload_entry(
         memory=memory,
@@ -447,8 +450,53 @@ def workload(resource: Resource) -> SubjectEntries:
         run_as_root=_run_as_root(service.get("user")),
         privileged=service.get("privileged") is True,
         health_check=_health(service.get("healthcheck")),
+        capabilities_added=_capabilities(service.get("cap_add")),
+        host_network=_host_mode(service.get("network_mode", service.get("net"))),
+        host_pid=_host_mode(service.get("pid")),
+        host_ipc=_host_mode(service.get("ipc")),
+        devices=_devices(service.get("devices")),
+        docker_socket=socket,
     )
     return [((), entry.sourced(**sources))]
+
+
+def _capabilities(cap_add: Any) -> list[str] | None:
+    if cap_add is None:
+        return []
+    if not isinstance(cap_add, list) or any(isinstance(interpolate(c), Unresolved) for c in cap_add):
+        return None
+    return capability_names([interpolate(c) for c in cap_add])
+
+
+def _host_mode(value: Any) -> bool | None:
+    """``network_mode``, ``pid`` or ``ipc`` set to ``host``; unset is the container's own."""
+    if value is None:
+        return False
+    resolved = interpolate(str(value))
+    if isinstance(resolved, Unresolved):
+        return None
+    return resolved.strip() == "host"
+
+
+def _devices(devices: Any) -> list[str] | None:
+    """Host device paths: ``/dev/x[:/dev/y[:rwm]]``, the long form's ``source``,
+    or a CDI name (``vendor.com/class=name``)."""
+    if devices is None:
+        return []
+    if not isinstance(devices, list):
+        return None
+    found: list[str] = []
+    for item in devices:
+        if isinstance(item, dict):
+            source = item.get("source")
+        else:
+            text = str(item)
+            source = text if "=" in text else split_outside_variables(text, ":")[0]
+        resolved = interpolate(source)
+        if resolved is None or isinstance(resolved, Unresolved):
+            return None
+        found.append(str(resolved))
+    return found
 
 
 class Compose(Platform):
@@ -458,7 +506,10 @@ class Compose(Platform):
     sniffs = (Sniff("yaml", yaml_keys("services"), order=3),)
     fields = {
         "env": ENV_FIELDS, "images": IMAGE_FIELDS, "endpoints": ENDPOINT_FIELDS,
-        "workload": frozenset({"memory_bytes", "cpu_millicores", "instances", "run_as_root", "privileged", "health_check"}),
+        "workload": frozenset({"memory_bytes", "cpu_millicores", "instances", "run_as_root", "privileged", "health_check"})
+        | HOST_NAMESPACE_FIELDS
+        | {"capabilities_added", "devices", "docker_socket"},
+        "mounts": MOUNT_FIELDS,
     }
     subjects = {
         "env": env,

@@ -33,6 +33,13 @@ multicontainer).  Besides the normalized subjects, a config file offers:
     string); paths inside them are the file's own.
 ``container_definitions``
     the ``containerDefinitions`` of a v2 Dockerrun file, as written.
+
+The normalized ``mounts`` of a Dockerrun file are the v1 ``Volumes`` (host
+directories) and the v2 ``mountPoints`` (a volume with ``host.sourcePath``
+is a host path, the ``awseb-logs-NAME`` volume is the host's
+``/var/log/containers/NAME``); its ``workload`` adds a v2 container's
+``linuxParameters`` capabilities and devices.  A config file's ``workload``
+names the ``IamInstanceProfile`` as ``instance_profile``.
 """
 
 from __future__ import annotations
@@ -41,9 +48,9 @@ import re
 from typing import Any
 
 from ..model.resources import Resource, SubjectEntries
-from ..model.workload import View, endpoint_entry, env_entry, image_entry, workload_entry
+from ..model.workload import View, docker_socket, endpoint_entry, env_entry, image_entry, mount_entry, workload_entry
 from ..parsing.documents import Document
-from .base import ENDPOINT_FIELDS, ENV_FIELDS, IMAGE_FIELDS, FileRule, Platform, Sniff, file_stem, json_keys, mapping
+from .base import ENDPOINT_FIELDS, ENV_FIELDS, IMAGE_FIELDS, MOUNT_FIELDS, FileRule, Platform, Sniff, file_stem, json_keys, mapping
 
 _CONFIG_KEYS = frozenset(
     ("option_settings", "Resources", "packages", "commands", "container_commands", "files", "services", "sources", "users", "groups", "Outputs", "Mappings", "Parameters", "Conditions")
@@ -380,6 +387,7 @@ _WORKLOAD_OPTIONS = {
     ("aws:elasticbeanstalk:environment", "EnvironmentType"),
     ("aws:elasticbeanstalk:application", "Application Healthcheck URL"),
     ("aws:elasticbeanstalk:environment:process:default", "HealthCheckPath"),
+    ("aws:autoscaling:launchconfiguration", "IamInstanceProfile"),
 }
 
 
@@ -394,12 +402,16 @@ def workload(resource: Resource) -> SubjectEntries:
         health_url = values.get(("aws:elasticbeanstalk:application", "Application Healthcheck URL")) or values.get(
             ("aws:elasticbeanstalk:environment:process:default", "HealthCheckPath")
         )
+        # A CloudFormation function names the profile only at deploy time.
+        profile = next((s.value for s in chosen if s.option_name == "IamInstanceProfile" and not s.reference), None)
         entry = workload_entry(
             instances=1 if single else values.get(("aws:autoscaling:asg", "MinSize")),
             max_instances=1 if single else values.get(("aws:autoscaling:asg", "MaxSize")),
             health_check=True if isinstance(health_url, str) and health_url.strip() else None,
+            instance_profile=profile.strip() if isinstance(profile, str) and profile.strip() else None,
         )
         sources = {
+            "instance_profile": where.get(("aws:autoscaling:launchconfiguration", "IamInstanceProfile")),
             "instances": where.get(("aws:elasticbeanstalk:environment", "EnvironmentType") if single else ("aws:autoscaling:asg", "MinSize")),
             "max_instances": where.get(("aws:elasticbeanstalk:environment", "EnvironmentType") if single else ("aws:autoscaling:asg", "MaxSize")),
             "health_check": where.get(("aws:elasticbeanstalk:application", "Application Healthcheck URL"))
@@ -409,22 +421,92 @@ def workload(resource: Resource) -> SubjectEntries:
     if resource.kind != "dockerrun":
         return []
     definitions = _definitions(resource)
+    all_mounts = mounts(resource)
     if not definitions:
         # Version 1: one container; the file says nothing about its limits.
-        return [((), workload_entry())] if "Image" in mapping(resource.data) else []
+        if "Image" not in mapping(resource.data):
+            return []
+        socket, socket_source = docker_socket(all_mounts)
+        entry = workload_entry(docker_socket=socket)
+        return [((), entry.sourced(docker_socket=socket_source) if socket_source else entry)]
     entries: SubjectEntries = []
     for path, container in definitions:
         memory = container.get("memory")
         user = container.get("user")
+        linux = mapping(container.get("linuxParameters"))
+        added = mapping(linux.get("capabilities")).get("add")
+        socket, socket_source = docker_socket([m for m in all_mounts if m[0][: len(path)] == path])
         entry = workload_entry(
             memory=memory if isinstance(memory, (int, float)) and not isinstance(memory, bool) else None,
             memory_unit="Mi",
             privileged=container.get("privileged") is True,
             run_as_root=(str(user).split(":")[0] in ("root", "0")) if user is not None else None,
             health_check=True if isinstance(container.get("healthCheck"), dict) else None,
+            capabilities_added=[] if added is None else added,
+            devices=_devices(linux.get("devices")),
+            docker_socket=socket,
         )
         fields = {"memory_bytes": "memory", "privileged": "privileged", "run_as_root": "user", "health_check": "healthCheck"}
-        entries.append((path, entry.sourced(**{key: path + (field,) for key, field in fields.items() if field in container})))
+        sources = {key: path + (field,) for key, field in fields.items() if field in container}
+        if added is not None:
+            sources["capabilities_added"] = path + ("linuxParameters", "capabilities", "add")
+        if "devices" in linux:
+            sources["devices"] = path + ("linuxParameters", "devices")
+        if socket_source is not None:
+            sources["docker_socket"] = socket_source
+        entries.append((path, entry.sourced(**sources)))
+    return entries
+
+
+def _devices(devices: Any) -> list[str] | None:
+    if devices is None:
+        return []
+    if not isinstance(devices, list):
+        return None
+    return [str(item.get("hostPath")) for item in devices if isinstance(item, dict)]
+
+
+# Elastic Beanstalk mounts each container's log directory for it.
+_LOG_VOLUME = "awseb-logs-"
+
+
+def mounts(resource: Resource) -> SubjectEntries:
+    """Version 1 ``Volumes`` (host directories) and version 2 ``mountPoints``;
+    a host volume's finding points at its ``sourcePath``."""
+    if resource.kind != "dockerrun":
+        return []
+    data = mapping(resource.data)
+    entries: SubjectEntries = []
+    volumes = data.get("Volumes")
+    for index, item in enumerate(volumes if isinstance(volumes, list) else []):
+        if isinstance(item, dict) and "HostDirectory" in item:
+            source = item["HostDirectory"] if isinstance(item["HostDirectory"], str) else None
+            view = mount_entry(source, item.get("ContainerDirectory"), True)
+            entries.append((("Volumes", index), view.sourced(source=("Volumes", index, "HostDirectory"))))
+    declared: dict[str, tuple[Any, bool, tuple]] = {}
+    items = data.get("volumes")
+    for index, volume in enumerate(items if isinstance(items, list) else []):
+        if isinstance(volume, dict) and isinstance(volume.get("name"), str):
+            host = mapping(volume.get("host"))
+            if "sourcePath" in host:
+                path = host["sourcePath"] if isinstance(host["sourcePath"], str) else None
+                declared[volume["name"]] = (path, True, ("volumes", index, "host", "sourcePath"))
+            else:
+                declared[volume["name"]] = (volume["name"], False, ("volumes", index))
+    for path, container in _definitions(resource):
+        points = container.get("mountPoints")
+        for index, point in enumerate(points if isinstance(points, list) else []):
+            if not isinstance(point, dict) or not isinstance(point.get("sourceVolume"), str):
+                continue
+            name = point["sourceVolume"]
+            if name in declared:
+                source, host, source_path = declared[name]
+            elif name.startswith(_LOG_VOLUME):
+                source, host, source_path = f"/var/log/containers/{name[len(_LOG_VOLUME):]}", True, path + ("mountPoints", index)
+            else:
+                continue
+            view = mount_entry(source, point.get("containerPath"), host, read_only=point.get("readOnly") is True)
+            entries.append((path + ("mountPoints", index), view.sourced(source=source_path)))
     return entries
 
 
@@ -440,13 +522,15 @@ class ElasticBeanstalk(Platform):
     # on /), so an environment that sets no health check URL is not missing one.
     fields = {
         "env": ENV_FIELDS, "images": IMAGE_FIELDS, "endpoints": ENDPOINT_FIELDS,
-        "workload": frozenset({"memory_bytes", "instances", "max_instances", "run_as_root", "privileged", "runtime"}),
+        "workload": frozenset({"memory_bytes", "instances", "max_instances", "run_as_root", "privileged", "runtime", "instance_profile", "capabilities_added", "devices", "docker_socket"}),
+        "mounts": MOUNT_FIELDS,
     }
     subjects = {
         "env": env,
         "images": images,
         "endpoints": endpoints,
         "workload": workload,
+        "mounts": mounts,
         "option_settings": option_settings,
         "options": options,
         "listeners": listeners,

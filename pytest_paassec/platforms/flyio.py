@@ -6,9 +6,9 @@ import re
 from typing import Any
 
 from ..model.resources import Resource, SubjectEntries
-from ..model.workload import endpoint_entry, env_from_mapping, image_entry, workload_entry
+from ..model.workload import endpoint_entry, env_from_mapping, image_entry, mount_entry, workload_entry
 from ..parsing.documents import Document
-from .base import ENDPOINT_FIELDS, ENV_FIELDS, IMAGE_FIELDS, FileRule, Platform, folder_name, mapping
+from .base import ENDPOINT_FIELDS, ENV_FIELDS, IMAGE_FIELDS, MOUNT_FIELDS, FileRule, Platform, folder_name, mapping
 
 # Top-level keys flyctl reads (internal/appconfig); a fly.*.toml with none of
 # them belongs to some other tool.
@@ -61,6 +61,14 @@ def build_args(resource: Resource) -> SubjectEntries:
 def images(resource: Resource) -> SubjectEntries:
     image = mapping(resource.data.get("build")).get("image")
     return [(("build", "image"), image_entry(image))] if isinstance(image, str) and image.strip() else []
+
+
+def mounts(resource: Resource) -> SubjectEntries:
+    """``[mounts]``: Fly volumes, never a path of the host."""
+    return [
+        (("mounts",) + index, mount_entry(table.get("source"), table.get("destination"), False))
+        for index, table in _tables(resource.data.get("mounts"))
+    ]
 
 
 def endpoints(resource: Resource) -> SubjectEntries:
@@ -179,12 +187,14 @@ class FlyIo(Platform):
     fields = {
         "env": ENV_FIELDS, "images": IMAGE_FIELDS, "endpoints": ENDPOINT_FIELDS,
         "workload": frozenset({"memory_bytes", "cpu_millicores", "run_as_root", "privileged", "health_check"}),
+        "mounts": MOUNT_FIELDS,
     }
     subjects = {
         "env": env,
         "images": images,
         "endpoints": endpoints,
         "workload": workload,
+        "mounts": mounts,
         "services": services,
         "build_args": build_args,
     }

@@ -6,12 +6,14 @@ import re
 from typing import Any
 
 from ..model.resources import Resource, SubjectEntries
-from ..model.workload import View, endpoint_entry, env_entry, image_entry, workload_entry
+from ..model.workload import View, docker_socket, endpoint_entry, env_entry, image_entry, mount_entry, workload_entry
 from ..parsing.documents import Document
 from .base import (
     ENDPOINT_FIELDS,
     ENV_FIELDS,
+    HOST_NAMESPACE_FIELDS,
     IMAGE_FIELDS,
+    MOUNT_FIELDS,
     FileRule,
     Platform,
     Sniff,
@@ -338,36 +340,82 @@ def _host_port_endpoints(resource: Resource) -> list[tuple[tuple, View]]:
     return entries
 
 
+def _volume_sources(spec: dict, spec_path: tuple) -> dict[str, tuple[Any, bool, tuple]]:
+    """Volume name -> (source, host, path of the source): a hostPath's path, else the name."""
+    found: dict[str, tuple[Any, bool, tuple]] = {}
+    volumes = spec.get("volumes")
+    for index, volume in enumerate(volumes if isinstance(volumes, list) else []):
+        if not isinstance(volume, dict) or not isinstance(volume.get("name"), str):
+            continue
+        where = spec_path + ("volumes", index)
+        host_path = volume.get("hostPath")
+        if isinstance(host_path, dict):
+            path = host_path.get("path")
+            source_path = where + ("hostPath",) + (("path",) if "path" in host_path else ())
+            found[volume["name"]] = (path if isinstance(path, str) else None, True, source_path)
+        else:
+            found[volume["name"]] = (volume["name"], False, where)
+    return found
+
+
+def mounts(resource: Resource) -> list[tuple[tuple, View]]:
+    """Each container's volumeMounts; a hostPath volume's finding points at its path."""
+    specs = pod_spec(resource)
+    if not specs:
+        return []
+    spec_path, spec = specs[0]
+    volumes = _volume_sources(spec, spec_path)
+    entries = []
+    for path, container in containers(resource):
+        items = container.get("volumeMounts")
+        for index, item in enumerate(items if isinstance(items, list) else []):
+            if not isinstance(item, dict) or item.get("name") not in volumes:
+                continue  # a mount of an undeclared volume: the API server rejects it
+            source, host, source_path = volumes[item["name"]]
+            view = mount_entry(source, item.get("mountPath"), host, read_only=item.get("readOnly") is True)
+            entries.append((path + ("volumeMounts", index), view.sourced(source=source_path)))
+    return entries
+
+
 def workload(resource: Resource) -> list[tuple[tuple, View]]:
+    """One entry per container and init container (ephemeral debug containers
+    take no limits or probes, so they are left out)."""
     specs = pod_spec(resource)
     if not specs:
         return []
     spec_path, spec = specs[0]
     pod_context = mapping(spec.get("securityContext"))
-    scale: dict[str, Any] = {}
+    pod: dict[str, Any] = {"service_account": None}
     sources: dict[str, tuple] = {}
+    for field, key in (("host_network", "hostNetwork"), ("host_pid", "hostPID"), ("host_ipc", "hostIPC")):
+        pod[field] = spec.get(key) is True
+        if key in spec:
+            sources[field] = spec_path + (key,)
+    for key in ("serviceAccountName", "serviceAccount"):
+        if isinstance(spec.get(key), str) and spec[key].strip():
+            pod["service_account"] = spec[key].strip()
+            sources["service_account"] = spec_path + (key,)
+            break
     if resource.platform == "knative":
         template = ("spec", "template", "metadata", "annotations")
         annotations = mapping(dig(resource.data, template))
         for field, names in (("instances", MIN_SCALE_ANNOTATIONS), ("max_instances", MAX_SCALE_ANNOTATIONS)):
             key = _first_key(annotations, names)
             if key is not None:
-                scale[field] = annotations[key]
+                pod[field] = annotations[key]
                 sources[field] = template + (key,)
     elif resource.kind == "Pod":
-        scale["instances"] = 1
+        pod["instances"] = 1
     elif resource.kind in REPLICATED_KINDS and "replicas" in mapping(resource.data.get("spec")):
         # Without ``replicas`` an autoscaler may own the count: unknown.
-        scale["instances"] = resource.data["spec"]["replicas"]
+        pod["instances"] = resource.data["spec"]["replicas"]
         sources["instances"] = ("spec", "replicas")
+    all_mounts = mounts(resource)
     entries = []
-    items = spec.get("containers")
-    if not isinstance(items, list):
-        return []
-    for index, container in enumerate(items):
-        if not isinstance(container, dict):
+    # App containers first, so entry 0 stays the main container.
+    for path, container in sorted(containers(resource), key=lambda entry: entry[0][-2] != "containers"):
+        if path[-2] == "ephemeralContainers":
             continue
-        path = spec_path + ("containers", index)
         own = dict(sources)
         limits = mapping(dig(container, ("resources", "limits")))
         for field, key in (("memory_bytes", "memory"), ("cpu_millicores", "cpu")):
@@ -379,22 +427,41 @@ def workload(resource: Resource) -> list[tuple[tuple, View]]:
             own["run_as_root"] = (path if root_source[0] == "container" else spec_path) + ("securityContext",) + root_source[1:]
         if "privileged" in context:
             own["privileged"] = path + ("securityContext", "privileged")
-        probes = [p for p in PROBES if isinstance(container.get(p), dict)]
-        health: bool | None = bool(probes)
-        if probes:
-            own["health_check"] = path + (probes[0],)
-        elif resource.platform == "knative":
-            health = None  # Knative and Cloud Run add a default TCP probe
+        added = dig(context, ("capabilities", "add"))
+        if added is not None:
+            own["capabilities_added"] = path + ("securityContext", "capabilities", "add")
+        socket, socket_source = docker_socket([m for m in all_mounts if m[0][: len(path)] == path])
+        if socket_source is not None:
+            own["docker_socket"] = socket_source
+        health, health_source = _health(resource, path, container)
+        if health_source is not None:
+            own["health_check"] = health_source
         view = workload_entry(
             memory=limits.get("memory"),
             cpu=limits.get("cpu"),
             run_as_root=root,
             privileged=context.get("privileged") is True,
             health_check=health,
-            **scale,
+            capabilities_added=[] if added is None else added,
+            docker_socket=socket,
+            **pod,
         )
         entries.append((path, view.sourced(**own)))
     return entries
+
+
+def _health(resource: Resource, path: tuple, container: dict) -> tuple[bool | None, tuple | None]:
+    """Whether the container has a probe, and where.  An init container runs
+    to completion before the pod serves (no probes allowed): unknown, unless
+    it is a sidecar (``restartPolicy: Always``), which runs beside the app."""
+    probes = [p for p in PROBES if isinstance(container.get(p), dict)]
+    if probes:
+        return True, path + (probes[0],)
+    if path[-2] == "initContainers" and container.get("restartPolicy") != "Always":
+        return None, None
+    if resource.platform == "knative":
+        return None, None  # Knative and Cloud Run add a default TCP probe
+    return False, None
 
 
 def _runs_as_root(container: dict, pod: dict) -> tuple[bool | None, tuple | None]:
@@ -428,7 +495,10 @@ class Kubernetes(Platform):
     sniffs = (Sniff("yaml", yaml_keys("apiVersion", "kind"), order=0), Sniff("json", json_keys("apiVersion", "kind"), order=0))
     fields = {
         "env": ENV_FIELDS, "images": IMAGE_FIELDS, "endpoints": ENDPOINT_FIELDS,
-        "workload": frozenset({"memory_bytes", "cpu_millicores", "instances", "max_instances", "run_as_root", "privileged", "health_check"}),
+        "workload": frozenset({"memory_bytes", "cpu_millicores", "instances", "max_instances", "run_as_root", "privileged", "health_check"})
+        | HOST_NAMESPACE_FIELDS
+        | {"capabilities_added", "docker_socket", "service_account"},
+        "mounts": MOUNT_FIELDS,
     }
     # platform_of() splits the documents: OpenShift's API groups and Knative
     # Services (Cloud Run's too) share the adapter and its view.
@@ -441,6 +511,7 @@ class Kubernetes(Platform):
         "images": images,
         "endpoints": endpoints,
         "workload": workload,
+        "mounts": mounts,
         **SECURITY_SUBJECTS,
     }
 

@@ -13,9 +13,9 @@ from __future__ import annotations
 from typing import Any, Iterator
 
 from ..model.resources import Resource, SubjectEntries
-from ..model.workload import endpoint_entry, env_entry, env_from_key_list, image_entry, workload_entry
+from ..model.workload import endpoint_entry, env_entry, env_from_key_list, image_entry, mount_entry, workload_entry
 from ..parsing.documents import Document
-from .base import ENDPOINT_FIELDS, ENV_FIELDS, IMAGE_FIELDS, FileRule, Platform, Sniff, file_stem, mapping, yaml_keys
+from .base import ENDPOINT_FIELDS, ENV_FIELDS, IMAGE_FIELDS, MOUNT_FIELDS, FileRule, Platform, Sniff, file_stem, mapping, yaml_keys
 
 _SECTIONS = (("services", None), ("databases", "database"), ("envVarGroups", "envVarGroup"))
 
@@ -155,6 +155,15 @@ def _workload(resource: Resource) -> SubjectEntries:
     return [((), view.sourced(**_present(data, sources)))]
 
 
+def _mounts(resource: Resource) -> SubjectEntries:
+    """A service's persistent ``disk``: a Render disk, never a path of the host."""
+    data = mapping(resource.data)
+    disk = data.get("disk")
+    if resource.kind not in RUNNABLE_KINDS or _is_static(data) or not isinstance(disk, dict):
+        return []
+    return [(("disk",), mount_entry(disk.get("name"), disk.get("mountPath"), False))]
+
+
 def _present(data: dict, sources: dict[str, tuple]) -> dict[str, tuple]:
     """Only sources whose field is in the file."""
     kept = {}
@@ -175,8 +184,9 @@ class Render(Platform):
     fields = {
         "env": ENV_FIELDS, "images": IMAGE_FIELDS, "endpoints": ENDPOINT_FIELDS,
         "workload": frozenset({"memory_bytes", "cpu_millicores", "instances", "max_instances", "run_as_root", "privileged", "health_check", "runtime"}),
+        "mounts": MOUNT_FIELDS,
     }
-    subjects = {"env": _env, "images": _images, "endpoints": _endpoints, "workload": _workload}
+    subjects = {"env": _env, "images": _images, "endpoints": _endpoints, "workload": _workload, "mounts": _mounts}
 
     def detect(self, document: Document) -> bool:
         data = document.data

@@ -14,6 +14,21 @@ from pytest_paassec.model.resources import Resource
 from pytest_paassec.parsing.documents import Document, parse_text
 
 
+# The workload fields for host access and identity, on a platform that can
+# express none of them (merge into an expected workload view).
+NO_HOST_ACCESS_OR_IDENTITY: dict[str, Any] = {
+    "capabilities_added": None,
+    "host_network": None,
+    "host_pid": None,
+    "host_ipc": None,
+    "devices": None,
+    "docker_socket": None,
+    "service_account": None,
+    "managed_identity": None,
+    "instance_profile": None,
+}
+
+
 def dedented(text: str) -> str:
     """The usual preparation of an inline test file: dedent, drop leading whitespace."""
     return textwrap.dedent(text).lstrip()

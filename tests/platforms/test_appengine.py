@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from platform_helpers import AdapterHelper, line_of, text_line
+from platform_helpers import NO_HOST_ACCESS_OR_IDENTITY, AdapterHelper, line_of, text_line
 
 from pytest_paassec.platforms.appengine import AppEngine
 
@@ -210,7 +210,10 @@ def test_standard_workload() -> None:
         "privileged": None,
         "health_check": None,
         "runtime": "python312",
+        **NO_HOST_ACCESS_OR_IDENTITY,
+        "service_account": "api@my-project.iam.gserviceaccount.com",
     }
+    assert line_of(resource, view.sources["service_account"]) == text_line(resource, "service_account:")
     assert line_of(resource, view.sources["memory_bytes"]) == text_line(resource, "instance_class: F2")
     assert line_of(resource, view.sources["max_instances"]) == text_line(resource, "max_instances: 10")
 
@@ -240,3 +243,8 @@ def test_flexible_health_check_switched_off_and_unknown() -> None:
     assert unknown["health_check"] is None
     assert unknown["max_instances"] == 5
     assert unknown["memory_bytes"] is None
+
+
+def test_no_service_account_is_the_default_identity_unnamed() -> None:
+    ((_, view),) = service("runtime: python312\n").select("workload")
+    assert view["service_account"] is None and "service_account" not in view.sources

@@ -336,3 +336,26 @@ def test_workload_of_a_site() -> None:
     assert line_of(site, view.sources["health_check"]) == text_line(site, "/healthz")
     ((_, slot),) = found["Microsoft.Web/sites/slots/staging"].select("workload")
     assert (slot["runtime"], slot["health_check"]) == (None, False)
+
+
+@pytest.mark.parametrize(
+    ("identity", "expected"),
+    [
+        (None, "None"),
+        ({"type": "SystemAssigned"}, "SystemAssigned"),
+        ({"type": "systemassigned,userassigned", "userAssignedIdentities": {"[parameters('uami')]": {}}}, "SystemAssigned, UserAssigned"),
+        ({"type": "[parameters('identityType')]"}, "UserAssigned"),
+        ({"type": "[parameters('unknownType')]"}, None),
+        ({"type": "Both"}, None),
+    ],
+)
+def test_managed_identity_of_a_site(identity: dict | None, expected: str | None) -> None:
+    site = {"type": "Microsoft.Web/sites", "apiVersion": "2022-09-01", "name": "web", "properties": {"httpsOnly": True}}
+    if identity is not None:
+        site["identity"] = identity
+    data = template([site], parameters={"identityType": {"type": "string", "defaultValue": "UserAssigned"}, "unknownType": {"type": "string"}})
+    web = resources(data)["Microsoft.Web/sites/web"]
+    ((_, view),) = web.select("workload")
+    assert view["managed_identity"] == expected
+    if identity is not None:
+        assert line_of(web, view.sources["managed_identity"]) == text_line(web, '"type": "' + identity["type"])

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from platform_helpers import AdapterHelper, line_of, subject, text_line
+from platform_helpers import NO_HOST_ACCESS_OR_IDENTITY, AdapterHelper, line_of, subject, text_line
 
 from pytest_paassec.model.resources import Resource
 from pytest_paassec.platforms.cloudfoundry import CloudFoundry, cf_size
@@ -240,6 +240,7 @@ def test_workload_of_a_single_process_app_with_a_sidecar() -> None:
         "privileged": None,
         "health_check": True,
         "runtime": "cflinuxfs4",
+        **NO_HOST_ACCESS_OR_IDENTITY,
     }
     assert workload[("sidecars", 0)]["memory_bytes"] == 64 * MI
     assert workload[("sidecars", 0)]["instances"] is None

@@ -379,15 +379,15 @@ def test_short_volume_syntax() -> None:
         """
     )
     assert [view for _, view in entries(resource, "mounts")] == [
-        {"type": "bind", "source": "/var/run/docker.sock", "target": "/var/run/docker.sock", "read_only": True},
-        {"type": "volume", "source": "data", "target": "/var/lib/data", "read_only": False},
-        {"type": "bind", "source": "./config", "target": "/etc/app", "read_only": True},
-        {"type": "volume", "source": None, "target": "/cache", "read_only": False},
-        {"type": "bind", "source": "/etc", "target": "/host/etc", "read_only": False},
-        {"type": "bind", "source": "~/.aws", "target": "/root/.aws", "read_only": False},
-        {"type": "bind", "source": "/srv/data", "target": "/data", "read_only": False},
-        {"type": None, "source": "${DATA_DIR}", "target": "/more", "read_only": False},
-        {"type": "bind", "source": "C:\\logs", "target": "/logs", "read_only": False},
+        {"type": "bind", "source": "/var/run/docker.sock", "target": "/var/run/docker.sock", "host": True, "read_only": True},
+        {"type": "volume", "source": "data", "target": "/var/lib/data", "host": False, "read_only": False},
+        {"type": "bind", "source": "./config", "target": "/etc/app", "host": True, "read_only": True},
+        {"type": "volume", "source": None, "target": "/cache", "host": False, "read_only": False},
+        {"type": "bind", "source": "/etc", "target": "/host/etc", "host": True, "read_only": False},
+        {"type": "bind", "source": "~/.aws", "target": "/root/.aws", "host": True, "read_only": False},
+        {"type": "bind", "source": "/srv/data", "target": "/data", "host": True, "read_only": False},
+        {"type": None, "source": "${DATA_DIR}", "target": "/more", "host": None, "read_only": False},
+        {"type": "bind", "source": "C:\\logs", "target": "/logs", "host": True, "read_only": False},
     ]
     assert line_of(resource, ("volumes", 2)) == line_with(resource, "./config:/etc/app")
 
@@ -411,9 +411,9 @@ def test_long_volume_syntax() -> None:
         """
     )
     assert entries(resource, "mounts") == [
-        (("volumes", 0), {"type": "bind", "source": "/", "target": "/host", "read_only": True}),
-        (("volumes", 1), {"type": "volume", "source": "data", "target": "/data", "read_only": False}),
-        (("volumes", 2), {"type": "tmpfs", "source": None, "target": "/tmp", "read_only": False}),
+        (("volumes", 0), {"type": "bind", "source": "/", "target": "/host", "host": True, "read_only": True}),
+        (("volumes", 1), {"type": "volume", "source": "data", "target": "/data", "host": False, "read_only": False}),
+        (("volumes", 2), {"type": "tmpfs", "source": None, "target": "/tmp", "host": False, "read_only": False}),
     ]
 
 
@@ -448,6 +448,15 @@ def test_workload_from_deploy_section() -> None:
         "privileged": False,
         "health_check": True,
         "runtime": None,
+        "capabilities_added": [],
+        "host_network": False,
+        "host_pid": False,
+        "host_ipc": False,
+        "devices": [],
+        "docker_socket": False,
+        "service_account": None,
+        "managed_identity": None,
+        "instance_profile": None,
     }
     assert line_of(resource, view.sources["memory_bytes"]) == line_with(resource, "memory: 512M")
     assert line_of(resource, view.sources["cpu_millicores"]) == line_with(resource, "cpus:")
@@ -517,3 +526,80 @@ def test_workload_defaults_when_nothing_is_said() -> None:
         service("services:\n  a:\n    image: a:1\n    healthcheck:\n      test: [NONE]\n").select("workload")[0][1]["health_check"]
         is False
     )
+
+
+# --- host access ----------------------------------------------------------------
+
+
+def test_workload_host_access() -> None:
+    resource = service(
+        """
+        services:
+          agent:
+            image: agent:1
+            cap_add: [CAP_SYS_ADMIN, net_admin]
+            network_mode: host
+            pid: host
+            ipc: "service:db"
+            devices:
+              - /dev/fuse
+              - /dev/sda:/dev/xvda:rwm
+              - nvidia.com/gpu=all
+              - source: /dev/kvm
+                target: /dev/kvm
+            volumes:
+              - ./data:/data
+              - //var/run//docker.sock:/var/run/docker.sock:ro
+        """
+    )
+    ((_, view),) = resource.select("workload")
+    assert view["capabilities_added"] == ["SYS_ADMIN", "NET_ADMIN"]
+    assert (view["host_network"], view["host_pid"], view["host_ipc"]) == (True, True, False)
+    assert view["devices"] == ["/dev/fuse", "/dev/sda", "nvidia.com/gpu=all", "/dev/kvm"]
+    assert view["docker_socket"] is True
+    for key, needle in (
+        ("capabilities_added", "cap_add:"),
+        ("host_network", "network_mode: host"),
+        ("host_pid", "pid: host"),
+        ("host_ipc", "ipc:"),
+        ("devices", "devices:"),
+        ("docker_socket", "docker.sock"),
+    ):
+        assert line_of(resource, view.sources[key]) == line_with(resource, needle), key
+
+
+@pytest.mark.parametrize(
+    ("keys", "expected"),
+    [
+        ("net: host", {"host_network": True}),
+        ("network_mode: ${NET_MODE}", {"host_network": None}),
+        ("cap_add: ['${EXTRA_CAP}']", {"capabilities_added": None}),
+        ("devices: ['${DEVICE}']", {"devices": None}),
+        ("use_api_socket: true", {"docker_socket": True}),
+        ("volumes: ['${SOCKET}:/var/run/docker.sock']", {"docker_socket": None}),
+        ("volumes: ['data:/var/run/docker.sock']", {"docker_socket": False}),
+        ("volumes: [{type: bind, source: '${SOCKET}', target: /var/run/docker.sock}]", {"docker_socket": None}),
+    ],
+)
+def test_workload_host_access_unknown_or_implied(keys: str, expected: dict) -> None:
+    resource = service(f"services:\n  app:\n    image: app:1\n    {keys}\n")
+    ((_, view),) = resource.select("workload")
+    assert {key: view[key] for key in expected} == expected
+
+
+def test_named_pipe_of_the_engine_is_a_host_socket() -> None:
+    resource = service(
+        """
+        services:
+          app:
+            image: app:1
+            volumes:
+              - type: npipe
+                source: \\\\.\\pipe\\docker_engine
+                target: \\\\.\\pipe\\docker_engine
+        """
+    )
+    ((_, mount),) = resource.select("mounts")
+    assert mount["host"] is True
+    ((_, view),) = resource.select("workload")
+    assert view["docker_socket"] is True

@@ -6,7 +6,7 @@ import textwrap
 
 import platform_helpers
 import pytest
-from platform_helpers import AdapterHelper, line_of
+from platform_helpers import NO_HOST_ACCESS_OR_IDENTITY, AdapterHelper, line_of
 
 from pytest_paassec.model.resources import Resource
 from pytest_paassec.platforms.dockerfile import Dockerfile
@@ -258,6 +258,7 @@ def test_workload_runtime_and_unknowns() -> None:
         "privileged": None,
         "health_check": None,
         "runtime": "python:3.13-slim",
+        **NO_HOST_ACCESS_OR_IDENTITY,
     }
     assert workload("ARG BASE\nFROM $BASE\n")["runtime"] is None
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 
 import pytest
-from platform_helpers import AdapterHelper, line_of, text_line
+from platform_helpers import AdapterHelper, entries, line_of, text_line
 
 from pytest_paassec.model.resources import Resource
 from pytest_paassec.platforms.elasticbeanstalk import ElasticBeanstalk
@@ -409,7 +409,9 @@ def test_workload_of_dockerrun_containers() -> None:
     assert line_of(res, web.sources["memory_bytes"]) == text_line(res, '"memory": 512')
     v1 = dockerrun({"AWSEBDockerrunVersion": "1", "Image": {"Name": "janedoe/app:1.0"}})
     ((path, view),) = v1.select("workload")
-    assert path == () and set(view.values()) == {None}
+    # No Volumes: no runtime socket; everything else is unknown.
+    assert path == () and view["docker_socket"] is False
+    assert {value for key, value in view.items() if key != "docker_socket"} == {None}
 
 
 def test_workload_of_a_configuration_file() -> None:
@@ -438,3 +440,78 @@ def test_container_definitions_are_the_file_s_own() -> None:
     assert [path for path, _ in entries] == [("containerDefinitions", 0), ("containerDefinitions", 1)]
     assert entries[1][1]["memoryReservation"] == 128
     assert resource(SHORTHAND).select("container_definitions") == []
+
+
+# --- instance profile, mounts and host access -----------------------------------
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [("my-app-profile", "my-app-profile"), ('\'`{"Ref": "AppProfile"}`\'', None)],
+)
+def test_instance_profile_from_the_launch_configuration(value: str, expected: str | None) -> None:
+    res = resource(f"option_settings:\n  aws:autoscaling:launchconfiguration:\n    IamInstanceProfile: {value}\n")
+    ((_, view),) = res.select("workload")
+    assert view["instance_profile"] == expected
+    assert line_of(res, view.sources["instance_profile"]) == text_line(res, "IamInstanceProfile")
+
+
+MOUNTS_V2 = {
+    "AWSEBDockerrunVersion": 2,
+    "volumes": [
+        {"name": "app", "host": {"sourcePath": "/var/app/current/app"}},
+        {"name": "sock", "host": {"sourcePath": "/var/run/docker.sock"}},
+        {"name": "scratch"},
+    ],
+    "containerDefinitions": [
+        {
+            "name": "web",
+            "image": "web:1",
+            "mountPoints": [
+                {"sourceVolume": "app", "containerPath": "/srv", "readOnly": True},
+                {"sourceVolume": "scratch", "containerPath": "/tmp/scratch"},
+                {"sourceVolume": "awseb-logs-web", "containerPath": "/var/log/nginx"},
+                {"sourceVolume": "unknown", "containerPath": "/x"},
+            ],
+            "linuxParameters": {"capabilities": {"add": ["SYS_PTRACE"]}, "devices": [{"hostPath": "/dev/fuse"}]},
+        },
+        {"name": "builder", "image": "builder:1", "mountPoints": [{"sourceVolume": "sock", "containerPath": "/var/run/docker.sock"}]},
+    ],
+}
+
+
+def test_dockerrun_v2_mounts_point_at_the_host_path() -> None:
+    res = dockerrun(MOUNTS_V2)
+    assert [view for _, view in entries(res, "mounts")] == [
+        {"source": "/var/app/current/app", "target": "/srv", "host": True, "read_only": True},
+        {"source": "scratch", "target": "/tmp/scratch", "host": False, "read_only": False},
+        {"source": "/var/log/containers/web", "target": "/var/log/nginx", "host": True, "read_only": False},
+        {"source": "/var/run/docker.sock", "target": "/var/run/docker.sock", "host": True, "read_only": False},
+    ]
+    (_, socket) = res.select("mounts")[3]
+    assert line_of(res, socket.sources["source"]) == text_line(res, '"sourcePath": "/var/run/docker.sock"')
+
+
+def test_dockerrun_v2_workload_host_access() -> None:
+    res = dockerrun(MOUNTS_V2)
+    (_, web), (_, builder) = res.select("workload")
+    assert (web["capabilities_added"], web["devices"], web["docker_socket"]) == (["SYS_PTRACE"], ["/dev/fuse"], False)
+    assert (builder["capabilities_added"], builder["devices"], builder["docker_socket"]) == ([], [], True)
+    assert line_of(res, web.sources["capabilities_added"]) == text_line(res, '"add": [')
+    assert line_of(res, builder.sources["docker_socket"]) == text_line(res, '"sourcePath": "/var/run/docker.sock"')
+
+
+def test_dockerrun_v1_volumes_are_host_directories() -> None:
+    res = dockerrun(
+        {
+            "AWSEBDockerrunVersion": "1",
+            "Image": {"Name": "app:1"},
+            "Volumes": [{"HostDirectory": "/var/run/docker.sock", "ContainerDirectory": "/var/run/docker.sock"}],
+        }
+    )
+    ((path, mount),) = entries(res, "mounts")
+    assert path == ("Volumes", 0)
+    assert mount == {"source": "/var/run/docker.sock", "target": "/var/run/docker.sock", "host": True, "read_only": False}
+    ((_, view),) = res.select("workload")
+    assert view["docker_socket"] is True and view["capabilities_added"] is None
+    assert line_of(res, view.sources["docker_socket"]) == text_line(res, '"HostDirectory"')

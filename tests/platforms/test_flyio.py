@@ -306,3 +306,26 @@ def test_no_vm_section_gives_one_unknown_size_entry_for_the_app() -> None:
 def test_health_checks(checks: str, expected: bool) -> None:
     resource = app(f'app = "a"\n\n{checks}')
     assert [entry["health_check"] for _, entry in resource.select("workload")] == [expected]
+
+
+def test_mounts_are_fly_volumes_not_host_paths() -> None:
+    resource = app(
+        """
+        app = "api"
+
+        [[mounts]]
+        source = "data"
+        destination = "/data"
+
+        [[mounts]]
+        source = "logs"
+        destination = "/var/log/api"
+        """
+    )
+    assert entries(resource, "mounts") == [
+        (("mounts", 0), {"source": "data", "target": "/data", "host": False, "read_only": False}),
+        (("mounts", 1), {"source": "logs", "target": "/var/log/api", "host": False, "read_only": False}),
+    ]
+    assert line_of(resource, ("mounts", 1)) == line_with(resource, "[[mounts]]", 1)
+    single = app('app = "api"\n[mounts]\nsource = "data"\ndestination = "/data"\n')
+    assert [path for path, _ in single.select("mounts")] == [("mounts",)]

@@ -504,14 +504,15 @@ def test_host_ports_are_endpoints_of_unknown_reach() -> None:
 # --- workload -----------------------------------------------------------------------
 
 
-def test_workload_per_app_container() -> None:
+def test_workload_per_container_app_containers_first() -> None:
     deployment = one(DEPLOYMENT)
     found = entries(deployment, "workload")
     assert [path for path, _ in found] == [
         ("spec", "template", "spec", "containers", 0),
         ("spec", "template", "spec", "containers", 1),
+        ("spec", "template", "spec", "initContainers", 0),
     ]
-    web, sidecar = (view for _, view in found)
+    web, sidecar, migrate = (view for _, view in found)
     assert web == {
         "memory_bytes": 256 * 2**20,
         "cpu_millicores": 500,
@@ -521,9 +522,20 @@ def test_workload_per_app_container() -> None:
         "privileged": False,
         "health_check": True,
         "runtime": None,
+        "capabilities_added": [],
+        "host_network": False,
+        "host_pid": False,
+        "host_ipc": False,
+        "devices": None,
+        "docker_socket": False,
+        "service_account": None,
+        "managed_identity": None,
+        "instance_profile": None,
     }
     assert sidecar["run_as_root"] is True
     assert sidecar["memory_bytes"] is None and sidecar["health_check"] is False
+    # An init container runs before the pod serves: probes do not apply.
+    assert migrate["health_check"] is None and migrate["memory_bytes"] is None and migrate["instances"] == 3
 
 
 def test_workload_sources_point_at_the_fields() -> None:
@@ -600,3 +612,108 @@ def test_knative_workload_scale_bounds() -> None:
 def test_non_workloads_have_no_workload_entries() -> None:
     assert entries(one("apiVersion: v1\nkind: ConfigMap\nmetadata: {name: c}\ndata: {a: b}\n"), "workload") == []
     assert entries(one("apiVersion: v1\nkind: ConfigMap\nmetadata: {name: c}\ndata: {a: b}\n"), "env") == []
+
+
+# --- host access, identity and mounts ------------------------------------------
+
+HOST_ACCESS = """
+apiVersion: apps/v1
+kind: DaemonSet
+metadata:
+  name: node-agent
+spec:
+  template:
+    spec:
+      hostNetwork: true
+      hostPID: true
+      serviceAccountName: node-agent
+      volumes:
+        - name: root
+          hostPath:
+            path: //
+        - name: sock
+          hostPath: {path: /var/run/docker.sock, type: Socket}
+        - name: cache
+          emptyDir: {}
+      initContainers:
+        - name: proxy
+          image: envoyproxy/envoy:v1.30.1
+          restartPolicy: Always
+        - name: setup
+          image: busybox:1.36
+          volumeMounts:
+            - {name: cache, mountPath: /cache}
+      containers:
+        - name: agent
+          image: registry.example.com/agent:2.0
+          securityContext:
+            capabilities:
+              add: [CAP_SYS_ADMIN, net_raw]
+          volumeMounts:
+            - {name: root, mountPath: /host, readOnly: true}
+            - {name: sock, mountPath: /var/run/docker.sock}
+            - {name: undeclared, mountPath: /nowhere}
+      ephemeralContainers:
+        - name: debug
+          image: busybox:1.36
+"""
+
+
+def test_workload_host_access_and_identity() -> None:
+    daemon = one(HOST_ACCESS)
+    found = subject_views(daemon, "workload")
+    assert list(found) == ["agent", "proxy", "setup"]  # the ephemeral container is left out
+    agent, proxy, setup = found.values()
+    assert (agent["host_network"], agent["host_pid"], agent["host_ipc"]) == (True, True, False)
+    assert agent["capabilities_added"] == ["SYS_ADMIN", "NET_RAW"]
+    assert agent["docker_socket"] is True and setup["docker_socket"] is False
+    assert {view["service_account"] for view in found.values()} == {"node-agent"}
+    assert setup["capabilities_added"] == [] and setup["devices"] is None
+    # A sidecar (restartPolicy Always) serves beside the app: it needs a probe.
+    assert proxy["health_check"] is False and setup["health_check"] is None
+    assert source_line(daemon, "workload", 0, "host_network") == line_with(daemon, "hostNetwork: true")
+    assert source_line(daemon, "workload", 0, "service_account") == line_with(daemon, "serviceAccountName:")
+    assert source_line(daemon, "workload", 0, "capabilities_added") == line_with(daemon, "add: [CAP_SYS_ADMIN")
+    assert source_line(daemon, "workload", 0, "docker_socket") == line_with(daemon, "path: /var/run/docker.sock")
+    assert source_line(daemon, "workload", 2, "host_ipc") == line_with(daemon, "- name: setup")
+
+
+def subject_views(resource: Resource, name: str) -> dict[str, dict]:
+    """The entries of a subject by the name of the container they belong to."""
+    containers = dict(resource.select("containers"))
+    return {containers[path]["name"]: dict(view) for path, view in resource.select(name)}
+
+
+def test_mounts_name_host_paths_and_point_at_them() -> None:
+    daemon = one(HOST_ACCESS)
+    assert [view for _, view in entries(daemon, "mounts")] == [
+        {"source": "cache", "target": "/cache", "host": False, "read_only": False},
+        {"source": "/", "target": "/host", "host": True, "read_only": True},
+        {"source": "/var/run/docker.sock", "target": "/var/run/docker.sock", "host": True, "read_only": False},
+    ]
+    assert source_line(daemon, "mounts", 1, "source") == line_with(daemon, "path: //")
+    assert source_line(daemon, "mounts", 1, "read_only") == line_with(daemon, "mountPath: /host")
+
+
+def test_defaults_when_the_pod_spec_says_nothing() -> None:
+    _, view = one(DEPLOYMENT).select("workload")[0]
+    assert (view["host_network"], view["host_pid"], view["host_ipc"]) == (False, False, False)
+    assert view["service_account"] is None and view["capabilities_added"] == [] and view["docker_socket"] is False
+
+
+def test_knative_service_account() -> None:
+    service = one(
+        """
+        apiVersion: serving.knative.dev/v1
+        kind: Service
+        metadata: {name: api}
+        spec:
+          template:
+            spec:
+              serviceAccount: api-runner
+              containers:
+                - image: gcr.io/acme/api:1.0
+        """
+    )
+    ((_, view),) = service.select("workload")
+    assert view["service_account"] == "api-runner" and view["host_network"] is False

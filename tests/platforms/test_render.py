@@ -320,3 +320,24 @@ def test_web_without_health_check_path_and_legacy_env_key() -> None:
     assert (view["memory_bytes"], view["cpu_millicores"]) == (512 * 1024**2, 500)
     assert view["instances"] is None
     assert "instances" not in view.sources and view.sources["runtime"] == ("env",)
+
+
+def test_a_service_disk_is_a_render_disk_not_a_host_path() -> None:
+    found = resources(
+        """
+        services:
+          - type: pserv
+            name: search
+            runtime: docker
+            disk: {name: index, mountPath: /var/lib/search, sizeGB: 10}
+          - type: web
+            name: site
+            runtime: static
+            disk: {name: ignored, mountPath: /x}
+        """
+    )
+    search = found["pserv/search"]
+    ((path, mount),) = search.select("mounts")
+    assert path == ("disk",) and dict(mount) == {"source": "index", "target": "/var/lib/search", "host": False, "read_only": False}
+    assert line_of(search, path) == text_line(search, "name: index")
+    assert found["web/site"].select("mounts") == []
