@@ -66,10 +66,10 @@ def test_valid_control(tmp_path: Path) -> None:
         (GOOD, "not_equals: LoadBalancer", "not_equal: LoadBalancer", 9, "unknown operator 'not_equal'"),
         (GOOD, "spec.type, not", "'spec[?(', not", 9, "invalid JSONPath"),
         (GOOD, "    expect: {path: spec.type, not_equals: LoadBalancer}\n", "", 3, "missing 'expect'"),
-        (UNKNOWN, "FtpsOnly]}", "FtpsOnly], missing: pass}", 10, "expect.all_of[1].missing: missing: pass restates the default (the control's unknown: pass)"),
+        (UNKNOWN, "FtpsOnly]}", "FtpsOnly], missing: pass}", 10, "expect.all_of[1]: missing: pass restates the default (the control's unknown: pass)"),
         (UNKNOWN, "unknown: pass", "unknown: fail", 6, "unknown: fail changes nothing"),
         (UNKNOWN, "unknown: pass", "unknown: sometimes", 6, "unknown takes pass or fail"),
-        (UNKNOWN, "ge: 1.2}", "ge: 1.2, match: some}", 9, "expect.all_of[0].match: match takes all or any"),
+        (UNKNOWN, "ge: 1.2}", "ge: 1.2, match: some}", 9, "expect.all_of[0]: match takes all or any"),
     ],
 )
 def test_errors_name_file_line_and_fix(tmp_path: Path, base: str, replace: str, new: str, line: int, message: str) -> None:
@@ -134,5 +134,5 @@ def test_unknown_says_what_an_unset_field_means(tmp_path: Path) -> None:
 def test_a_restating_missing_in_when_is_located(tmp_path: Path) -> None:
     text = GOOD.replace("    expect:", "    when:\n      all_of:\n        - {path: spec.type, exists: true}\n        - {path: spec.ports, not_equals: [], missing: pass}\n    expect:")
     [error] = load(tmp_path, text).errors
-    assert error.line == 12 and "when.all_of[1].missing: missing: pass restates the default (not_equals passes" in error.problem
+    assert error.line == 12 and "when.all_of[1]: missing: pass restates the default (not_equals passes" in error.problem
 

@@ -192,14 +192,14 @@ class BaselineLoader:
             expect = compile_expectation(spec["expect"], self.selectors, unknown)
         except ConditionError as exc:
             where = ("unknown",) if exc.path == ("unknown",) else ("expect",) + exc.path
-            raise fail(f"control {control_id}: {_where(where)}: {exc}", _hint(exc), key=where) from None
+            raise fail(f"control {control_id}: {_where(where, exc)}{exc}", _hint(exc), key=where) from None
         when = None
         if "when" in spec:
             try:
                 when = compile_condition(spec["when"], self.selectors)
             except ConditionError as exc:
                 where = ("when",) + exc.path
-                raise fail(f"control {control_id}: {_where(where)}: {exc}", _hint(exc), key=where) from None
+                raise fail(f"control {control_id}: {_where(where, exc)}{exc}", _hint(exc), key=where) from None
         return Control(
             id=control_id,
             title=spec["title"],
@@ -267,12 +267,18 @@ class BaselineLoader:
 UNKNOWN_HINT = "unknown says what a field the file does not set means for this control's expect; see docs/baselines.md"
 
 
-def _where(path: tuple) -> str:
-    """``("expect", "all_of", 1, "missing")`` -> ``expect.all_of[1].missing``."""
+def _where(path: tuple, exc: ConditionError) -> str:
+    """Where in the control a condition error is, as a prefix for its message:
+    ``("expect", "all_of", 1, "missing")`` -> ``expect.all_of[1]: `` (the
+    message itself names the key)."""
+    if exc.key is not None and path[-1] == exc.key:
+        path = path[:-1]
+    if not path:
+        return ""
     text = str(path[0])
     for step in path[1:]:
         text += f"[{step}]" if isinstance(step, int) else f".{step}"
-    return text
+    return text + ": "
 
 
 def _hint(exc: ConditionError) -> str:
