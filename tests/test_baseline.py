@@ -25,6 +25,20 @@ controls:
 """
 
 
+UNKNOWN = """\
+controls:
+  - id: TEAM-TLS-001
+    title: TLS 1.2 or newer
+    severity: high
+    category: encryption
+    unknown: pass
+    expect:
+      all_of:
+        - {path: minTls, ge: 1.2}
+        - {path: ftps, one_of: [Disabled, FtpsOnly]}
+"""
+
+
 def load(tmp_path: Path, text: str):  # type: ignore[no-untyped-def]
     path = tmp_path / "team.yaml"
     path.write_text(text)
@@ -42,20 +56,24 @@ def test_valid_control(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize(
-    "replace, new, line, message",
+    "base, replace, new, line, message",
     [
-        ("severity: high", "severity: urgent", 5, "unknown severity 'urgent'"),
-        ("category: network", "category: networking", 6, "unknown category"),
-        ("platforms: [kubernetes]", "platforms: [kubernetis]", 7, "unknown platform 'kubernetis'"),
-        ("id: TEAM-NET-001", "id: team net 1", 3, "invalid control id"),
-        ("    remediation: Use an Ingress.\n", "    remedy: x\n", 10, "unknown key 'remedy'"),
-        ("not_equals: LoadBalancer", "not_equal: LoadBalancer", 9, "unknown operator 'not_equal'"),
-        ("spec.type, not", "'spec[?(', not", 9, "invalid JSONPath"),
-        ("    expect: {path: spec.type, not_equals: LoadBalancer}\n", "", 3, "missing 'expect'"),
+        (GOOD, "severity: high", "severity: urgent", 5, "unknown severity 'urgent'"),
+        (GOOD, "category: network", "category: networking", 6, "unknown category"),
+        (GOOD, "platforms: [kubernetes]", "platforms: [kubernetis]", 7, "unknown platform 'kubernetis'"),
+        (GOOD, "id: TEAM-NET-001", "id: team net 1", 3, "invalid control id"),
+        (GOOD, "    remediation: Use an Ingress.\n", "    remedy: x\n", 10, "unknown key 'remedy'"),
+        (GOOD, "not_equals: LoadBalancer", "not_equal: LoadBalancer", 9, "unknown operator 'not_equal'"),
+        (GOOD, "spec.type, not", "'spec[?(', not", 9, "invalid JSONPath"),
+        (GOOD, "    expect: {path: spec.type, not_equals: LoadBalancer}\n", "", 3, "missing 'expect'"),
+        (UNKNOWN, "FtpsOnly]}", "FtpsOnly], missing: pass}", 10, "expect.all_of[1]: missing: pass restates the default (the control's unknown: pass)"),
+        (UNKNOWN, "unknown: pass", "unknown: fail", 6, "unknown: fail changes nothing"),
+        (UNKNOWN, "unknown: pass", "unknown: sometimes", 6, "unknown takes pass or fail"),
+        (UNKNOWN, "ge: 1.2}", "ge: 1.2, match: some}", 9, "expect.all_of[0]: match takes all or any"),
     ],
 )
-def test_errors_name_file_line_and_fix(tmp_path: Path, replace: str, new: str, line: int, message: str) -> None:
-    result = load(tmp_path, GOOD.replace(replace, new))
+def test_errors_name_file_line_and_fix(tmp_path: Path, base: str, replace: str, new: str, line: int, message: str) -> None:
+    result = load(tmp_path, base.replace(replace, new))
     assert not result.controls
     [error] = result.errors
     assert (error.path, error.line) == ("team.yaml", line)
@@ -101,3 +119,20 @@ def test_override_to_info_is_described(tmp_path: Path) -> None:
     [control] = result.controls
     assert control.severity == Severity.INFO
     assert control.overridden == "high -> severity set to info by team.yaml:13: accepted"
+
+
+def test_unknown_says_what_an_unset_field_means(tmp_path: Path) -> None:
+    result = load(tmp_path, UNKNOWN)
+    assert not result.errors
+    [control] = result.controls
+    assert not control.check({}, None)  # both fields unset: passes, as unknown says
+    assert control.check({"minTls": 1.0}, None)
+    [control] = load(tmp_path, UNKNOWN.replace("    unknown: pass\n", "")).controls
+    assert len(control.check({}, None)) == 2  # the operators' own rule: unset fails
+
+
+def test_a_restating_missing_in_when_is_located(tmp_path: Path) -> None:
+    text = GOOD.replace("    expect:", "    when:\n      all_of:\n        - {path: spec.type, exists: true}\n        - {path: spec.ports, not_equals: [], missing: pass}\n    expect:")
+    [error] = load(tmp_path, text).errors
+    assert error.line == 12 and "when.all_of[1]: missing: pass restates the default (not_equals passes" in error.problem
+

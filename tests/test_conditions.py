@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from pytest_paassec.rules.conditions import MISSING, ConditionError, compile_condition
+from pytest_paassec.rules.conditions import MISSING, OPERATORS, ConditionError, compile_condition, compile_expectation, iter_leaves
 from pytest_paassec.rules.pathselect import SelectorCache
 
 
@@ -43,6 +43,10 @@ def holds(spec: Any, data: Any) -> bool:
         ({"path": "a", "no_key_matches": "(?i)password"}, {"a": {"user": "x"}}, {"a": {"DB_PASSWORD": "x"}}),
         ({"path": "a", "looks_random": False}, {"a": "production-database-host"}, {"a": "Zx81kQ2pL0vB7mN4cR9tY3wE6"}),
         ({"path": "a", "max_length": 2}, {"a": "ab"}, {"a": "abc"}),
+        ({"path": "name", "secret_name": True}, {"name": "SENTRY_DSN"}, {"name": "DB_PASSWORD_FILE"}),
+        ({"path": "name", "secret_name": False}, {"name": "LOG_LEVEL"}, {"name": "WEBHOOK_URL"}),
+        ({"path": "v", "credential": False}, {"v": "postgres://app:${DB_PASSWORD}@db/app"}, {"v": "postgres://app:hunter22@db/app"}),
+        ({"path": "v", "credential": True}, {"v": "AKIAQCANARYZ7W3E9R5T"}, {"v": "AKIA-not-a-key"}),
     ],
 )
 def test_each_operator(spec: dict, passing: Any, failing: Any) -> None:
@@ -61,6 +65,64 @@ def test_missing_defaults_and_override() -> None:
     assert holds({"path": "a", "not_equals": 1}, {})
     assert holds({"path": "a", "equals": 1, "missing": "pass"}, {})
     assert not holds({"path": "a", "not_equals": 1, "missing": "fail"}, {})
+
+
+def test_every_operator_is_a_declared_type() -> None:
+    for name, operator in OPERATORS.items():
+        assert operator.name == name and operator.takes and operator.meaning
+    assert OPERATORS["one_of"].describe(OPERATORS["one_of"].compile(["a", "b"])) == 'one of ["a", "b"]'
+    assert OPERATORS["le"].describe(OPERATORS["le"].compile("2Gi")) == "<= 2Gi"
+    assert OPERATORS["credential"].describe(False) == "not a credential in a known format"
+    with pytest.raises(ConditionError, match="secret_name takes true or false") as caught:
+        OPERATORS["secret_name"].compile("yes")
+    assert caught.value.key == "secret_name"
+
+
+def expect(spec: dict, unknown: str | None = None):  # type: ignore[no-untyped-def]
+    return compile_expectation(spec, SelectorCache(), unknown)
+
+
+@pytest.mark.parametrize(
+    "spec, unknown, passes_when_missing",
+    [
+        ({"path": "a", "equals": 1}, None, False),  # the operator decides
+        ({"path": "a", "not_equals": 1}, None, True),
+        ({"path": "a", "equals": 1}, "pass", True),  # then the control
+        ({"path": "a", "not_equals": 1}, "fail", False),
+        ({"all_of": [{"path": "a", "equals": 1, "missing": "fail"}, {"path": "b", "equals": 1}]}, "pass", False),  # the leaf first
+        ({"not": {"path": "a", "not_equals": 1}}, None, False),
+        ({"not": {"path": "a", "not_equals": 1}}, "pass", True),  # about the verdict, under not too
+        ({"none_of": [{"path": "a", "absent": True}]}, "pass", True),
+    ],
+)
+def test_a_missing_field_means_leaf_else_control_else_operator(spec: dict, unknown: str | None, passes_when_missing: bool) -> None:
+    assert expect(spec, unknown).holds({}) is passes_when_missing
+
+
+def test_unknown_leaves_where_filters_alone() -> None:
+    condition = expect({"for_each": {"path": "x[*]", "where": {"path": "on", "equals": True}, "expect": {"path": "a", "equals": 1}}}, "pass")
+    where, leaf = iter_leaves(condition)
+    assert (where.missing_passes, leaf.missing_passes) == (False, True)
+    assert condition.holds({"x": [{"a": 2}]})  # the where filter still skips the entry
+
+
+@pytest.mark.parametrize(
+    "spec, unknown, path, message",
+    [
+        ({"path": "a", "not_equals": 1, "missing": "pass"}, None, ("missing",), "missing: pass restates the default (not_equals passes"),
+        ({"path": "a", "equals": 1, "missing": "fail"}, None, ("missing",), "missing: fail restates the default (equals fails"),
+        ({"all_of": [{"path": "a", "equals": 1}, {"path": "b", "equals": 1, "missing": "pass"}]}, "pass", ("all_of", 1, "missing"), "the control's unknown: pass"),
+        ({"path": "a", "exists": False, "missing": "pass"}, None, ("missing",), "restates"),
+        ({"path": "a", "not_equals": 1}, "pass", ("unknown",), "unknown: pass changes nothing"),
+        ({"path": "a", "equals": 1, "missing": "pass"}, "fail", ("unknown",), "unknown: fail changes nothing"),
+        ({"path": "a", "equals": 1}, "maybe", ("unknown",), "unknown takes pass or fail"),
+        ({"for_each": {"path": "x", "expect": {"any_of": [{"path": "a", "le": "lots"}]}}}, None, ("for_each", "expect", "any_of", 0, "le"), "number or quantity"),
+    ],
+)
+def test_qualifiers_that_say_nothing_are_refused(spec: dict, unknown: str | None, path: tuple, message: str) -> None:
+    with pytest.raises(ConditionError, match=message.replace("(", r"\(").replace(")", r"\)")) as caught:
+        expect(spec, unknown)
+    assert caught.value.path == path
 
 
 def test_findings_name_path_found_and_expected() -> None:

@@ -149,3 +149,54 @@ def test_canary_secret_appears_in_no_output(pytester: pytest.Pytester) -> None:
     # The canary was found (the test is not vacuous): masked values are shown.
     shown = outputs["stdout"].count("chars, masked)")
     assert shown >= len(FILES) - 1, shown
+
+
+# --- one source of secret detection ---------------------------------------------
+
+NAMES_ONCE_ONLY_MASKED = ["SENTRY_DSN", "DATABASE_URL", "PASSWORD_SALT", "SLACK_WEBHOOK_URL", "DB_URL", "SESSION_KEY", "MYSQL_PWD"]
+
+
+@pytest.mark.parametrize("name", NAMES_ONCE_ONLY_MASKED + ["DB_PASSWORD", "api-key", "client_secret"])
+def test_names_masked_are_names_the_secret_controls_flag(name: str) -> None:
+    from pytest_paassec.masking import is_sensitive
+    from pytest_paassec.rules.operators import OPERATORS
+
+    assert is_sensitive(name, "plain")
+    assert OPERATORS["secret_name"].test(name, True)
+
+
+@pytest.mark.parametrize("name", ["DB_PASSWORD_FILE", "TOKEN_TTL", "API_KEY_HEADER", "SECRET_NAME", "LOG_LEVEL"])
+def test_names_that_configure_a_secret_hold_none(name: str) -> None:
+    from pytest_paassec.masking import render_value
+    from pytest_paassec.secrets import is_secret_name
+
+    assert not is_secret_name(name)
+    assert render_value("/run/secrets/db", key=name) == "/run/secrets/db"
+
+
+@pytest.mark.parametrize(
+    "value, kind",
+    [
+        ("AKIAQCANARYZ7W3E9R5T", "AWS access key"),
+        ("-----BEGIN RSA PRIVATE KEY-----", "private key"),
+        ("postgres://app:hunter22@db/app", "password in URL"),
+        ("POSTGRES://app:hunter22@db/app", "password in URL"),  # schemes are case-insensitive
+        ("postgres://app:${DB_PASSWORD}@db/app", None),  # a reference, not a password
+        ("postgres://db/app", None),
+    ],
+)
+def test_credential_formats_are_named(value: str, kind: str | None) -> None:
+    from pytest_paassec.secrets import credential_kind
+
+    assert credential_kind(value) == kind
+
+
+def test_masking_hides_url_passwords_that_look_like_references() -> None:
+    """The credential operator reads `$`, `(` and `{` as the start of a
+    reference; masking still hides such a password rather than guess."""
+    from pytest_paassec.masking import render_value
+    from pytest_paassec.secrets import credential_kind
+
+    value = "postgres://app:pa$$w0rd@db/app"
+    assert credential_kind(value) is None
+    assert "pa$$w0rd" not in render_value(value, key="UPSTREAM")

@@ -15,7 +15,7 @@ from typing import Any, Iterable, Mapping
 
 from ..errors import BaselineError
 from ..parsing.documents import parse_text, read_text
-from .conditions import ConditionError, compile_condition
+from .conditions import ConditionError, compile_condition, compile_expectation
 from .controls import CATEGORIES, Control, Severity, condition_check, fields_read, inexpressible_on
 from .pathselect import SelectorCache
 
@@ -23,7 +23,7 @@ CONTROL_ID = re.compile(r"^[A-Z][A-Z0-9]*(-[A-Z0-9]+)+$")
 REQUIRED = ("id", "title", "severity", "category", "expect")
 ALLOWED = frozenset(
     REQUIRED
-    + ("platforms", "kinds", "subject", "when", "message", "remediation", "references", "sensitive", "description", "replaces")
+    + ("platforms", "kinds", "subject", "when", "unknown", "message", "remediation", "references", "sensitive", "description", "replaces")
 )
 TOP_LEVEL = frozenset(("baseline", "description", "controls", "overrides"))
 OVERRIDE_KEYS = frozenset(("id", "severity", "disabled", "reason"))
@@ -137,15 +137,20 @@ class BaselineLoader:
         for index, spec in enumerate(controls):
             line = document.line_of(("controls", index))
             try:
-                result.controls.append(self.compile_control(spec, shown, line, lambda key, i=index: document.line_of(("controls", i, key))))
+                result.controls.append(self.compile_control(spec, shown, line, lambda path, i=index: document.line_of(("controls", i) + path)))
             except BaselineError as exc:
                 result.errors.append(exc)
 
     def compile_control(self, spec: Any, file: str, line: int, line_of_key: Any = None) -> Control:
-        """Validate and compile one control definition."""
+        """Validate and compile one control definition.
 
-        def fail(problem: str, hint: str = "", key: str | None = None) -> BaselineError:
-            where = line_of_key(key) if (key and line_of_key) else line
+        ``line_of_key(path)`` gives the line of a key path inside the control
+        (a tuple such as ``("expect", "all_of", 1, "missing")``).
+        """
+
+        def fail(problem: str, hint: str = "", key: str | tuple | None = None) -> BaselineError:
+            path = (key,) if isinstance(key, str) else key
+            where = line_of_key(path) if (path and line_of_key) else line
             return BaselineError(file, where, problem, hint)
 
         if not isinstance(spec, dict):
@@ -184,17 +189,22 @@ class BaselineLoader:
         for key in ("title", "message", "remediation", "description"):
             if key in spec and not isinstance(spec[key], str):
                 raise fail(f"{key} must be a string", key=key)
+        unknown = spec.get("unknown")
+        if unknown is not None and unknown not in ("pass", "fail"):
+            raise fail(f"control {control_id}: unknown takes pass or fail, not {unknown!r}", UNKNOWN_HINT, key="unknown")
         try:
-            expect = compile_condition(spec["expect"], self.selectors)
+            expect = compile_expectation(spec["expect"], self.selectors, unknown)
         except ConditionError as exc:
-            raise fail(f"control {control_id}: expect: {exc}", "see the operator list in docs/baselines.md", key="expect") from None
+            where = ("unknown",) if exc.path == ("unknown",) else ("expect",) + exc.path
+            raise fail(f"control {control_id}: {_where(where, exc)}{exc}", _hint(exc), key=where) from None
         reads = fields_read([spec.get("when"), spec["expect"]], self.selectors)
         when = None
         if "when" in spec:
             try:
                 when = compile_condition(spec["when"], self.selectors)
             except ConditionError as exc:
-                raise fail(f"control {control_id}: when: {exc}", "see docs/baselines.md", key="when") from None
+                where = ("when",) + exc.path
+                raise fail(f"control {control_id}: {_where(where, exc)}{exc}", _hint(exc), key=where) from None
         return Control(
             id=control_id,
             title=spec["title"],
@@ -259,6 +269,29 @@ class BaselineLoader:
         if not isinstance(value, list) or not value or not all(isinstance(v, str) for v in value):
             raise fail(f"{key} must be a non-empty list of names", key=key)
         return frozenset(value)
+
+
+UNKNOWN_HINT = "unknown says what a field the file does not set means for this control's expect; see docs/baselines.md"
+
+
+def _where(path: tuple, exc: ConditionError) -> str:
+    """Where in the control a condition error is, as a prefix for its message:
+    ``("expect", "all_of", 1, "missing")`` -> ``expect.all_of[1]: `` (the
+    message itself names the key)."""
+    if exc.key is not None and path[-1] == exc.key:
+        path = path[:-1]
+    if not path:
+        return ""
+    text = str(path[0])
+    for step in path[1:]:
+        text += f"[{step}]" if isinstance(step, int) else f".{step}"
+    return text + ": "
+
+
+def _hint(exc: ConditionError) -> str:
+    if exc.key in ("missing", "unknown"):
+        return "a leaf's missing: is for the exception; unknown: on the control for its rule; see docs/baselines.md"
+    return "see the operator list in docs/baselines.md"
 
 
 def _reject_duplicates(result: LoadResult) -> None:

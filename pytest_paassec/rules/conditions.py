@@ -5,25 +5,29 @@ subject; default ``$``, the subject itself) and one operator::
 
     {path: securityContext.privileged, not_equals: true}
 
-Compound conditions: ``all_of``, ``any_of``, ``none_of`` (lists), ``not``
-(one condition) and ``for_each`` (``{path, where?, expect}``), nestable.
-Evaluation returns :class:`Finding` objects (path, found value, expected
-text); an empty list means the condition holds.  Compilation errors raise
-:class:`ConditionError` naming the offending key; the baseline loader adds
-file and line.
+The operators are declared in :mod:`.operators`.  Compound conditions:
+``all_of``, ``any_of``, ``none_of`` (lists), ``not`` (one condition) and
+``for_each`` (``{path, where?, expect}``), nestable.  When a leaf's field is
+not set, the leaf's own ``missing:`` decides, else the control's
+``unknown:`` (``expect`` only), else the operator.  Evaluation returns
+:class:`Finding` objects (path, found value, expected text); an empty list
+means the condition holds.  Compilation errors raise
+:class:`ConditionError` naming the offending key and its path; the
+baseline loader adds file and line.
 """
 
 from __future__ import annotations
 
-import json
-import re
 from dataclasses import dataclass
-from decimal import Decimal
-from typing import Any, Callable
+from typing import Any, Iterator
 
-from ..masking import looks_random
-from ..model.quantity import parse_quantity
+from .operators import OPERATORS, ConditionError, Operator, compile_regex
 from .pathselect import Selector, SelectorCache, SelectorError
+
+__all__ = [
+    "COMPOUND", "MISSING", "OPERATORS", "Condition", "ConditionError", "Finding", "Leaf",
+    "compile_condition", "compile_expectation", "compile_regex", "iter_leaves",
+]
 
 MISSING: Any = type("Missing", (), {"__repr__": lambda self: "<missing>"})()
 
@@ -37,121 +41,6 @@ class Finding:
     expected: str
 
 
-class ConditionError(ValueError):
-    """An invalid condition; ``key`` is the mapping key at fault, if known."""
-
-    def __init__(self, message: str, key: str | None = None) -> None:
-        self.key = key
-        super().__init__(message)
-
-
-def _show(value: Any) -> str:
-    if isinstance(value, str):
-        return value
-    return json.dumps(value, default=str)
-
-
-# --- leaf operators ----------------------------------------------------------
-# Each operator: (test(found, argument) -> bool, describe(argument) -> str,
-# passes_when_missing).  Negative operators pass when the field is absent.
-
-
-def _is_equal(found: Any, expected: Any) -> bool:
-    if isinstance(found, bool) or isinstance(expected, bool):
-        return found is expected or (type(found) is type(expected) and found == expected)
-    return found == expected
-
-
-def _contains(found: Any, item: Any) -> bool:
-    if isinstance(found, str):
-        return isinstance(item, str) and item in found
-    if isinstance(found, list):
-        return any(_is_equal(element, item) for element in found)
-    if isinstance(found, dict):
-        try:
-            return item in found
-        except TypeError:  # an unhashable item is never a key
-            return False
-    return False
-
-
-def _length(found: Any) -> int | None:
-    return len(found) if isinstance(found, (str, list, dict)) else None
-
-
-def _compare(op: Callable[[Decimal, Decimal], bool]) -> Callable[[Any, Decimal], bool]:
-    def test(found: Any, limit: Decimal) -> bool:
-        value = parse_quantity(found)
-        return value is not None and op(value, limit)
-
-    return test
-
-
-def _matches(found: Any, pattern: re.Pattern[str]) -> bool:
-    if isinstance(found, (dict, list)) or found is None:
-        return False
-    text = found if isinstance(found, str) else _show(found)
-    return pattern.search(text) is not None
-
-
-def _keys_match(found: Any, pattern: re.Pattern[str]) -> bool:
-    return isinstance(found, dict) and any(pattern.search(str(key)) for key in found)
-
-
-OPERATORS: dict[str, tuple[Callable[[Any, Any], bool], Callable[[Any], str], bool]] = {
-    "exists": (lambda found, want: True, lambda want: "present", False),
-    "absent": (lambda found, want: False, lambda want: "absent", True),
-    "equals": (_is_equal, lambda want: f"== {_show(want)}", False),
-    "not_equals": (lambda f, w: not _is_equal(f, w), lambda want: f"!= {_show(want)}", True),
-    "one_of": (
-        lambda f, w: any(_is_equal(f, x) for x in w),
-        lambda want: f"one of {_show(want)}",
-        False,
-    ),
-    "not_one_of": (
-        lambda f, w: not any(_is_equal(f, x) for x in w),
-        lambda want: f"not one of {_show(want)}",
-        True,
-    ),
-    "matches": (_matches, lambda want: f"matches /{want.pattern}/", False),
-    "not_matches": (
-        lambda f, w: not _matches(f, w),
-        lambda want: f"does not match /{want.pattern}/",
-        True,
-    ),
-    "contains": (_contains, lambda want: f"contains {_show(want)}", False),
-    "not_contains": (
-        lambda f, w: not _contains(f, w),
-        lambda want: f"does not contain {_show(want)}",
-        True,
-    ),
-    "lt": (_compare(lambda a, b: a < b), None, False),  # type: ignore[dict-item]
-    "le": (_compare(lambda a, b: a <= b), None, False),  # type: ignore[dict-item]
-    "gt": (_compare(lambda a, b: a > b), None, False),  # type: ignore[dict-item]
-    "ge": (_compare(lambda a, b: a >= b), None, False),  # type: ignore[dict-item]
-    "key_matches": (_keys_match, lambda want: f"has a key matching /{want.pattern}/", False),
-    "no_key_matches": (
-        lambda f, w: not _keys_match(f, w),
-        lambda want: f"has no key matching /{want.pattern}/",
-        True,
-    ),
-    "looks_random": (
-        lambda f, w: looks_random(f) is w,
-        lambda want: "a generated token (high entropy)" if want else "not a generated token (high entropy)",
-        False,
-    ),
-    "min_length": (
-        lambda f, w: (n := _length(f)) is not None and n >= w,
-        lambda want: f"length >= {want}",
-        False,
-    ),
-    "max_length": (
-        lambda f, w: (n := _length(f)) is not None and n <= w,
-        lambda want: f"length <= {want}",
-        True,
-    ),
-}
-_COMPARISON_SYMBOLS = {"lt": "<", "le": "<=", "gt": ">", "ge": ">="}
 COMPOUND = ("all_of", "any_of", "none_of", "not", "for_each")
 LEAF_OPTIONS = ("path", "missing", "match")
 
@@ -172,23 +61,21 @@ class Condition:
 
 
 class Leaf(Condition):
-    __slots__ = ("selector", "operator", "argument", "test", "description", "missing_passes", "any_match")
+    __slots__ = ("selector", "operator", "argument", "test", "description", "missing_passes", "any_match", "unknown_applied")
 
     def __init__(
-        self, selector: Selector, operator: str, argument: Any, missing_passes: bool, any_match: bool
+        self, selector: Selector, operator: Operator, argument: Any, missing_passes: bool, any_match: bool,
+        unknown_applied: bool = False,
     ) -> None:
-        test, describe, _ = OPERATORS[operator]
         self.selector = selector
         self.operator = operator
         self.argument = argument
-        self.test = test
-        if describe is None:
-            self.description = f"{_COMPARISON_SYMBOLS[operator]} {argument[1]}"
-            self.argument = argument[0]
-        else:
-            self.description = describe(argument)
+        self.test = operator.test
+        self.description = operator.describe(argument)
         self.missing_passes = missing_passes
         self.any_match = any_match
+        # True when the control's ``unknown:`` changed this leaf's missing rule.
+        self.unknown_applied = unknown_applied
 
     def check(self, subject: Any, base: tuple) -> list[Finding]:
         # A key with no value (YAML "key:", a View's unknown field) is missing.
@@ -197,8 +84,6 @@ class Leaf(Condition):
             if self.missing_passes:
                 return []
             return [Finding(base + self.selector.static_prefix, MISSING, self.description)]
-        if self.operator == "absent":
-            return [Finding(base + path, value, self.description) for path, value in matches]
         failed = [
             Finding(base + path, value, self.description)
             for path, value in matches
@@ -334,21 +219,26 @@ class ForEach(Condition):
 
 
 # --- compilation --------------------------------------------------------------
+# ``unknown`` is the control's rule for a field the file does not set
+# (True: the leaf passes, False: it fails, None: the operator decides).  It
+# is given for ``expect`` only and is about the control's verdict, so it
+# flips under ``not`` and ``none_of``; ``where`` filters keep the operators'
+# own rules, like ``when``.
 
 
-def compile_condition(spec: Any, selectors: SelectorCache) -> Condition:
+def compile_condition(spec: Any, selectors: SelectorCache, unknown: bool | None = None) -> Condition:
     """Compile a condition mapping (or a list, meaning all_of)."""
     if isinstance(spec, list):
-        return AllOf([compile_condition(item, selectors) for item in spec])
+        return AllOf([_within((index,), compile_condition, item, selectors, unknown) for index, item in enumerate(spec)])
     if not isinstance(spec, dict):
         raise ConditionError(f"a condition must be a mapping, not {type(spec).__name__}")
     compound = [key for key in spec if key in COMPOUND]
     operators = [key for key in spec if key in OPERATORS]
-    unknown = [key for key in spec if key not in COMPOUND and key not in OPERATORS and key not in LEAF_OPTIONS and key not in ("where", "expect")]
-    if unknown:
+    unknown_keys = [key for key in spec if key not in COMPOUND and key not in OPERATORS and key not in LEAF_OPTIONS and key not in ("where", "expect")]
+    if unknown_keys:
         raise ConditionError(
-            f"unknown operator {unknown[0]!r}; use one of {', '.join(sorted(OPERATORS) + list(COMPOUND))}",
-            key=str(unknown[0]),
+            f"unknown operator {unknown_keys[0]!r}; use one of {', '.join(sorted(OPERATORS) + list(COMPOUND))}",
+            key=str(unknown_keys[0]),
         )
     if len(compound) + len(operators) != 1:
         raise ConditionError(
@@ -356,8 +246,49 @@ def compile_condition(spec: Any, selectors: SelectorCache) -> Condition:
             + (", ".join(compound + operators) or "none"),
         )
     if compound:
-        return _compile_compound(compound[0], spec, selectors)
-    return _compile_leaf(operators[0], spec, selectors)
+        return _compile_compound(compound[0], spec, selectors, unknown)
+    return _compile_leaf(OPERATORS[operators[0]], spec, selectors, unknown)
+
+
+def compile_expectation(spec: Any, selectors: SelectorCache, unknown: str | None = None) -> Condition:
+    """A control's ``expect`` with its ``unknown: pass | fail``, which must
+    change at least one leaf: a rule that changes nothing only restates."""
+    if unknown is None:
+        return compile_condition(spec, selectors)
+    if unknown not in ("pass", "fail"):
+        raise ConditionError("unknown takes pass or fail", key="unknown")
+    condition = compile_condition(spec, selectors, unknown == "pass")
+    if not any(leaf.unknown_applied for leaf in iter_leaves(condition)):
+        raise ConditionError(
+            f"unknown: {unknown} changes nothing: every condition already {'passes' if unknown == 'pass' else 'fails'} when its field is not set "
+            "(or says so with its own missing:); remove it",
+            key="unknown",
+        )
+    return condition
+
+
+def iter_leaves(condition: Condition) -> Iterator[Leaf]:
+    """Every leaf of a compiled condition, in order (where filters included)."""
+    if isinstance(condition, Leaf):
+        yield condition
+    elif isinstance(condition, (AllOf, AnyOf, NoneOf)):
+        for child in condition.children:
+            yield from iter_leaves(child)
+    elif isinstance(condition, Not):
+        yield from iter_leaves(condition.child)
+    elif isinstance(condition, ForEach):
+        if condition.where is not None:
+            yield from iter_leaves(condition.where)
+        yield from iter_leaves(condition.expect)
+
+
+def _within(prefix: tuple, compile: Any, *args: Any) -> Any:
+    """Compile a part; an error's path then starts at the enclosing condition."""
+    try:
+        return compile(*args)
+    except ConditionError as exc:
+        exc.path = prefix + exc.path
+        raise
 
 
 def _selector(spec: dict, selectors: SelectorCache, key: str = "path") -> Selector:
@@ -370,125 +301,47 @@ def _selector(spec: dict, selectors: SelectorCache, key: str = "path") -> Select
         raise ConditionError(str(exc), key=key) from None
 
 
-def _compile_compound(name: str, spec: dict, selectors: SelectorCache) -> Condition:
+def _compile_compound(name: str, spec: dict, selectors: SelectorCache, unknown: bool | None) -> Condition:
     value = spec[name]
+    flipped = None if unknown is None else not unknown
     if name == "not":
-        return Not(compile_condition(value, selectors))
+        return Not(_within((name,), compile_condition, value, selectors, flipped))
     if name == "for_each":
         if not isinstance(value, dict) or "expect" not in value:
             raise ConditionError("for_each needs a mapping with path and expect", key=name)
         extra = set(value) - {"path", "where", "expect"}
         if extra:
             raise ConditionError(f"for_each takes path, where and expect, not {sorted(extra)[0]!r}", key=name)
-        where = compile_condition(value["where"], selectors) if "where" in value else None
-        return ForEach(_selector(value, selectors), where, compile_condition(value["expect"], selectors))
+        where = _within((name, "where"), compile_condition, value["where"], selectors) if "where" in value else None
+        expect = _within((name, "expect"), compile_condition, value["expect"], selectors, unknown)
+        return ForEach(_within((name,), _selector, value, selectors), where, expect)
     if not isinstance(value, list) or not value:
         raise ConditionError(f"{name} needs a non-empty list of conditions", key=name)
-    children = [compile_condition(item, selectors) for item in value]
+    child_unknown = flipped if name == "none_of" else unknown
+    children = [_within((name, index), compile_condition, item, selectors, child_unknown) for index, item in enumerate(value)]
     return {"all_of": AllOf, "any_of": AnyOf, "none_of": NoneOf}[name](children)
 
 
-# A regex whose group repeats a repeated or alternated piece can backtrack
-# catastrophically; Python's re has no timeout, so such patterns are refused.
-_NESTED_QUANTIFIER = re.compile(r"\((?:[^()\\]|\\.)*[+*}](?:[^()\\]|\\.)*\)[+*{]|\((?:[^()\\]|\\.)*\|(?:[^()\\]|\\.)*\)[+*{]")
-
-
-def _nests_repetition(pattern: str) -> bool:
-    """A repeat (max > 1) whose body holds another repeat or an alternation,
-    at any depth of groups: (a+)+, ((a+))+, (?:(a|aa))+."""
-    try:
-        from re import _constants as C  # Python 3.11+
-        from re import _parser as P
-    except ImportError:  # pragma: no cover
-        import sre_constants as C  # type: ignore[no-redef]
-        import sre_parse as P  # type: ignore[no-redef]
-    try:
-        tree = P.parse(pattern)
-    except Exception:
-        return False
-    repeats = {C.MAX_REPEAT, C.MIN_REPEAT, getattr(C, "POSSESSIVE_REPEAT", C.MAX_REPEAT)}
-
-    def children(op: Any, av: Any) -> list:
-        if op in repeats:
-            return [av[2]]
-        if op is C.SUBPATTERN:
-            return [av[-1]]
-        if op is C.BRANCH:
-            return list(av[1])
-        if op in (C.ASSERT, C.ASSERT_NOT):
-            return [av[1]]
-        return []
-
-    def variable(items: Any) -> bool:
-        for op, av in items:
-            if (op in repeats and av[1] > 1) or op is C.BRANCH:
-                return True
-            if any(variable(child) for child in children(op, av)):
-                return True
-        return False
-
-    def walk(items: Any) -> bool:
-        for op, av in items:
-            if op in repeats and av[1] > 1 and variable(av[2]):
-                return True
-            if any(walk(child) for child in children(op, av)):
-                return True
-        return False
-
-    return walk(tree)
-
-
-def compile_regex(pattern: Any) -> re.Pattern[str]:
-    if not isinstance(pattern, str):
-        raise ConditionError("a regular expression must be a string")
-    if _NESTED_QUANTIFIER.search(pattern) or _nests_repetition(pattern):
-        raise ConditionError(
-            f"regular expression {pattern!r} nests repetition and can backtrack catastrophically; "
-            "rewrite it without a repeated group that itself repeats"
-        )
-    try:
-        return re.compile(pattern)
-    except re.error as exc:
-        raise ConditionError(f"invalid regular expression {pattern!r}: {exc}") from None
-
-
-def _compile_leaf(operator: str, spec: dict, selectors: SelectorCache) -> Condition:
-    argument = spec[operator]
-    missing_passes = OPERATORS[operator][2]
-    if operator == "exists":
-        if argument is False:
-            operator, missing_passes = "absent", True
-        elif argument is not True:
-            raise ConditionError("exists takes true or false", key=operator)
-    elif operator == "absent" and argument is not True:
-        raise ConditionError("absent takes true", key=operator)
-    elif operator in ("one_of", "not_one_of") and not isinstance(argument, list):
-        raise ConditionError(f"{operator} takes a list", key=operator)
-    elif operator == "looks_random":
-        if not isinstance(argument, bool):
-            raise ConditionError("looks_random takes true or false", key=operator)
-        missing_passes = not argument
-    elif operator in ("matches", "not_matches", "key_matches", "no_key_matches"):
-        try:
-            argument = compile_regex(argument)
-        except ConditionError as exc:
-            raise ConditionError(str(exc), key=operator) from None
-    elif operator in _COMPARISON_SYMBOLS:
-        limit = parse_quantity(argument)
-        if limit is None:
-            raise ConditionError(
-                f"{operator} takes a number or quantity such as 2Gi or 500m, not {argument!r}", key=operator
-            )
-        argument = (limit, argument)
-    elif operator in ("min_length", "max_length"):
-        if isinstance(argument, bool) or not isinstance(argument, int) or argument < 0:
-            raise ConditionError(f"{operator} takes a whole number", key=operator)
+def _compile_leaf(operator: Operator, spec: dict, selectors: SelectorCache, unknown: bool | None) -> Condition:
+    argument = operator.compile(spec[operator.name])
+    own = operator.passes_when_missing(argument)
+    default = own if unknown is None else unknown
+    missing_passes = default
     missing = spec.get("missing")
     if missing is not None:
         if missing not in ("pass", "fail"):
             raise ConditionError("missing takes pass or fail", key="missing")
         missing_passes = missing == "pass"
+        if missing_passes == default:
+            why = (
+                f"the control's unknown: {missing}" if unknown is not None
+                else f"{operator.name} {'passes' if own else 'fails'} when its field is not set"
+            )
+            raise ConditionError(f"missing: {missing} restates the default ({why}); remove it", key="missing")
     match = spec.get("match", "all")
     if match not in ("all", "any"):
         raise ConditionError("match takes all or any", key="match")
-    return Leaf(_selector(spec, selectors), operator, argument, missing_passes, match == "any")
+    return Leaf(
+        _selector(spec, selectors), operator, argument, missing_passes, match == "any",
+        unknown_applied=missing is None and unknown is not None and unknown != own,
+    )
