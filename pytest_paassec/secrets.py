@@ -27,12 +27,13 @@ SECRET_NAME = re.compile(
 # (DB_PASSWORD_FILE, TOKEN_TTL, API_KEY_HEADER): never secret holders.
 SECRET_HANDLING_SUFFIX = re.compile(
     r"(_file|_path|_dir|_length|_len|_ttl|_timeout|_expiry|_expires|_expiration|"
-    r"_header|_name|_enabled|_rotation|_algorithm|_url_path)$",
+    r"_header|_name|_enabled|_rotation|_algorithm|_url_path|_uri|_endpoint|_mode|_type|_version|_issuer|"
+    r"_audience|_provider|_location|_parallelism)$",
     re.IGNORECASE,
 )
 
 # The user and password part of a URL, up to the password.
-_URL_USERINFO = r"[a-z][a-z0-9+.-]*://[^/\s:@]+:"
+_URL_USERINFO = r"[a-z][a-z0-9+.-]*://[^/\s:@]*:"
 
 # Credential formats with a recognisable shape.  A URL password made of
 # references (${PW}, $(PW), {{pw}}) holds no credential, so `$`, `(` and `{`
