@@ -16,6 +16,9 @@ from typing import Any, Iterator
 import pytest
 
 from ..errors import LocatedError
+from ..governance.assign import Assignment, assign
+from ..governance.findings import Finding, findings_of
+from ..governance.waivers import Waiver, WaiverError
 from ..model.resources import Resource, clean_ref_part
 from ..parsing.discovery import Candidate, classify
 from ..parsing.intake import Notice, dangling_links, duplicate_key_notices, take_in_file
@@ -23,6 +26,7 @@ from ..parsing.selection import relative_path, select_file
 from ..reporting.failures import control_failure_repr, crash_repr, located_error_repr
 from ..rules.controls import Control, Violation
 from ..rules.engine import Plan, plan_checks, unclaimed_notices
+from .governance import report_data
 from .state import STATE
 
 MARKER = "paassec"
@@ -67,16 +71,40 @@ def unfollowable_deployment_files(folder: pytest.Collector) -> list[DeploymentFi
     return found
 
 
-def baseline_error_items(session: pytest.Session) -> list[NoticeItem]:
-    """Baseline errors as error items, so a broken baseline is never silent."""
+def session_error_items(session: pytest.Session) -> list[NoticeItem]:
+    """Errors in baselines, the waivers file and the known-findings file as
+    error items, so a broken one is never silent."""
     state = session.config.stash[STATE]
     if not state.catalog_loaded:
         return []  # no deployment file needed the baselines: nothing was checked
     items = []
-    for error in state.catalog.errors:
-        name = f"PAASSEC-BASELINE[{clean_ref_part(error.path)}:{error.line or 1}]"
-        items.append(NoticeItem.from_parent(session, name=name, nodeid=name, error=error))
+    named = [("PAASSEC-BASELINE", e) for e in state.catalog.errors] + [
+        ("PAASSEC-WAIVER" if isinstance(e, WaiverError) else "PAASSEC-KNOWN", e) for e in state.governance.errors
+    ]
+    for control, error in named:
+        name = f"{control}[{clean_ref_part(error.path)}:{error.line or 1}]"
+        items.append(NoticeItem.from_parent(session, name=name, nodeid=name, error=error, control=control))
     return items
+
+
+def waiver_notices(waivers: Assignment, strict: bool) -> list[Notice]:
+    """Invalid waivers in a file are errors; ones that cover no check are
+    skipped items saying so (failures under strict waivers)."""
+    notices = [Notice(f"PAASSEC-WAIVER[{clean_ref_part(e.path)}:{e.line or 1}]", e, control="PAASSEC-WAIVER") for e in waivers.errors]
+    for waiver in waivers.unused:
+        file, _, line = waiver.source.rpartition(":")
+        error = WaiverError(file, int(line), f"waiver of {waiver.control} covers no check here", f"remove it, or correct the control id (owner {waiver.owner})")
+        notices.append(
+            Notice(
+                f"PAASSEC-WAIVER[{clean_ref_part(file)}:{line}]",
+                error,
+                phase="call" if strict else "skip",
+                control="PAASSEC-WAIVER",
+                severity="low",
+                title="Waivers must cover a check",
+            )
+        )
+    return notices
 
 
 class DeploymentFile(pytest.File):
@@ -132,9 +160,11 @@ class DeploymentFile(pytest.File):
             yield from (self._notice(notice) for notice in intake.notices)
             return
         plan = plan_checks(parsed, self.candidate, state.catalog, state.settings.wants, extra)
-        yield from self._items(plan)
+        governance = state.governance
+        waivers = assign(parsed, plan.checks, governance.waivers, today=governance.today, max_days=governance.max_days)
+        yield from self._items(plan, waivers)
         platform = plan.platform or self.candidate.platforms[0]
-        for notice in [*intake.notices, *unclaimed_notices(plan, self.candidate), *duplicate_key_notices(parsed)]:
+        for notice in [*intake.notices, *unclaimed_notices(plan, self.candidate), *duplicate_key_notices(parsed), *waiver_notices(waivers, governance.strict)]:
             yield self._notice(notice, platform=platform if notice.phase == "call" else None)
         if parsed.error is None and not plan.claimed and self.candidate.by_name and parsed.documents:
             if all(isinstance(d.data, dict) for d in parsed.documents):  # others got a notice
@@ -143,14 +173,15 @@ class DeploymentFile(pytest.File):
     def _parse_other(self, relpath: str, fmt: str, text: str) -> Any:
         return self.ihook.pytest_paassec_parse(relpath=relpath, format=fmt, text=text)
 
-    def _items(self, plan: Plan) -> Iterator[pytest.Item]:
+    def _items(self, plan: Plan, waivers: Assignment) -> Iterator[pytest.Item]:
         names: dict[str, int] = {}
         for resource, control in plan.checks:
             name = f"{control.id}[{resource.ref}]"
             seen = names[name] = names.get(name, 0) + 1
             if seen > 1:
                 name = f"{control.id}[{resource.ref}~{seen}]"
-            yield ControlItem.from_parent(self, name=name, nodeid=self.child_id(name), control=control, resource=resource)
+            waiver = waivers.waiver_for(control.id, resource) if waivers.by_check else None
+            yield ControlItem.from_parent(self, name=name, nodeid=self.child_id(name), control=control, resource=resource, waiver=waiver)
 
     def _notice(self, notice: Notice, platform: str | None = None) -> NoticeItem:
         return NoticeItem.from_parent(
@@ -179,13 +210,20 @@ def _marker_for(control: Control, platform: str, cache: dict) -> Any:
 class ControlItem(pytest.Item):
     """One control checked on one resource."""
 
-    def __init__(self, *, control: Control, resource: Resource, **kwargs: Any) -> None:
+    def __init__(self, *, control: Control, resource: Resource, waiver: Waiver | None = None, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.control = control
         self.resource = resource
+        self.waiver = waiver
+        self.last: tuple[list[Violation], list[Finding]] = ([], [])  # the last run's violations and findings
         file: DeploymentFile = self.parent  # type: ignore[assignment]
         marks = file.session.stash.setdefault(_MARK_CACHE, {})
         self.add_marker(_marker_for(control, resource.platform, marks))
+        if waiver is not None:
+            governance = self.config.stash[STATE].governance
+            if not waiver.expired(governance.today):
+                # pytest's own xfail: XFAIL while it fails, XPASS once it passes.
+                self.add_marker(pytest.mark.xfail(reason=f"waived: {waiver.describe()}", strict=governance.strict, run=True))
         # -k matches these words as it matches names and markers.
         self.extra_keyword_matches.update((control.severity.label, control.category, resource.platform))
         self._line = resource.line
@@ -199,15 +237,38 @@ class ControlItem(pytest.Item):
         return self.parent.ihook  # type: ignore[union-attr]
 
     def violations(self) -> list[Violation]:
-        return self.control.evaluate(self.resource)
+        violations = self.control.evaluate(self.resource)
+        self.last = (violations, findings_of(self.control.id, self.resource.ref, violations) if violations else [])
+        return violations
+
+    def known_reason(self) -> str | None:
+        """Why a failure is expected: every finding is in the known-findings file."""
+        governance = self.config.stash[STATE].governance
+        return f"known finding, recorded in {governance.known_file}" if governance.is_known(self.last[1]) else None
+
+    def report_data(self) -> dict[str, Any]:
+        violations, findings = self.last
+        governance = self.config.stash[STATE].governance
+        known = governance.is_known(findings)
+        return report_data(findings, violations, self.waiver, known)
 
     def runtest(self) -> None:
         violations = self.violations()
         if violations:
+            reason = self.known_reason()
+            if reason is not None:
+                pytest.xfail(reason)
             raise ControlFailure(violations)
 
     def failure_repr(self, violations: list[Violation]) -> Any:
-        return control_failure_repr(self.control, self.resource, violations)
+        notes = []
+        governance = self.config.stash[STATE].governance
+        if self.waiver is not None and self.waiver.expired(governance.today):
+            notes.append(f"waiver expired on {self.waiver.expires.isoformat()} ({self.waiver.source}, owner {self.waiver.owner})")
+        known = sum(1 for f in self.last[1] if f.fingerprint in governance.known)
+        if known:
+            notes.append(f"{len(self.last[1]) - known} new findings; {known} already recorded in {governance.known_file}")
+        return control_failure_repr(self.control, self.resource, violations, notes)
 
     def repr_failure(self, excinfo: pytest.ExceptionInfo[BaseException], style: Any = None) -> Any:
         if isinstance(excinfo.value, ControlFailure):
@@ -262,6 +323,8 @@ class NoticeItem(pytest.Item):
         self.user_properties.append(("paassec.title", title))
 
     def runtest(self) -> None:  # only reached through the default protocol
+        if self.phase == "skip":
+            pytest.skip(self.error.render())
         raise self.error
 
     def error_repr(self) -> Any:

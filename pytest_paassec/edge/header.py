@@ -18,6 +18,9 @@ def header_lines(state: SessionState) -> list[str]:
             lines.append(f"paassec: override {control.id}: {control.overridden}")
     for override in catalog.disabled():
         lines.append(f"paassec: override {override.id}: {override.describe()}")
+    governance = state.governance.header()
+    if governance:
+        lines.append(governance)
     return lines
 
 

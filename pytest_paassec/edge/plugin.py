@@ -9,13 +9,14 @@ import pytest
 
 from ..errors import SettingsError
 from . import fixture_controls, hookspecs
-from .collect import ControlItem, NoticeItem, baseline_error_items, deployment_file, unfollowable_deployment_files
+from .collect import ControlItem, NoticeItem, deployment_file, session_error_items, unfollowable_deployment_files
+from .governance import GovernanceReports
 from .header import collection_lines, header_lines
 from .observer import RunObserver
 from .paths import ignore_collect
 from .roots import add_to_arguments
 from .runner import can_run_lean, lean_protocol_allowed, run_lean, run_loop, run_notice, runs_own_loop
-from .settings import FLAGS, OPTIONS, resolve
+from .settings import FLAGS, OPTIONS, option_reader, resolve
 from .state import STATE, SessionState, contributed_platforms, load_catalog
 
 
@@ -47,7 +48,7 @@ def pytest_configure(config: pytest.Config) -> None:
         "run this test as a control on every matching resource (fixtures paassec_subject, paassec_resource)",
     )
     try:
-        settings = resolve(lambda name: config.getoption(name, None), config.getini, config.rootpath)
+        settings = resolve(option_reader(config), config.getini, config.rootpath)
     except SettingsError as exc:
         raise pytest.UsageError(str(exc)) from None
     state = SessionState(settings=settings, load_catalog=lambda: load_catalog(config, settings), root=config.rootpath)
@@ -55,6 +56,7 @@ def pytest_configure(config: pytest.Config) -> None:
     state.lean_protocol = lean_protocol_allowed(config)
     config.stash[STATE] = state
     config.pluginmanager.register(RunObserver(state, config), "paassec-observer")
+    config.pluginmanager.register(GovernanceReports(state, config), "paassec-governance")
     config.pluginmanager.register(fixture_controls, "paassec-fixture-controls")
 
 
@@ -90,7 +92,7 @@ def pytest_make_collect_report(collector: pytest.Collector) -> Generator[None, p
 
 @pytest.hookimpl(trylast=True)
 def pytest_collection_modifyitems(session: pytest.Session, config: pytest.Config, items: list[pytest.Item]) -> None:
-    items[:0] = baseline_error_items(session)
+    items[:0] = session_error_items(session)
 
 
 @pytest.hookimpl(tryfirst=True)

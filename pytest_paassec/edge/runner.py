@@ -129,7 +129,11 @@ def run_notice(item: NoticeItem, nextitem: Any) -> None:
     properties = item.user_properties
     now = time.time()
     ihook.pytest_runtest_logstart(nodeid=nodeid, location=location)
-    if item.phase == "setup":
+    if item.phase == "skip":
+        ihook.pytest_runtest_logreport(report=_quiet(TestReport(nodeid, location, keywords, "passed", None, "setup", (), 0.0, now, now, properties)))
+        skipped = (item.error.path, item.error.line or 1, f"Skipped: {item.error.render()}")
+        ihook.pytest_runtest_logreport(report=TestReport(nodeid, location, keywords, "skipped", skipped, "call", (), 0.0, now, now, properties))
+    elif item.phase == "setup":
         ihook.pytest_runtest_logreport(
             report=TestReport(nodeid, location, keywords, "failed", item.error_repr(), "setup", (), 0.0, now, now, properties)
         )

@@ -198,3 +198,17 @@ def _truthy(value: Any) -> bool:
     if isinstance(value, str):
         return value.strip().lower() in ("1", "true", "yes", "on")
     return bool(value)
+
+
+def option_reader(config: Any) -> Any:
+    """``config.getoption``, except that an xdist worker takes the
+    controller's today (sent in ``workerinput``) unless one was given."""
+    worker_today = getattr(config, "workerinput", {}).get("paassec_today")
+
+    def get(name: str) -> Any:
+        value = config.getoption(name, None)
+        if name == "paassec_today" and value in (None, "") and worker_today:
+            return worker_today
+        return value
+
+    return get

@@ -14,6 +14,7 @@ from ..platforms.base import Platform
 from ..reporting.summary import Summary
 from ..rules.catalog import Catalog, build_catalog, discovery_for
 from ..rules.contributions import Contributions
+from .governance import Governance, load_governance
 from .settings import Settings
 
 
@@ -37,6 +38,7 @@ class SessionState:
     # Contributed platform adapters (pytest_paassec_platforms), asked on first use.
     load_platforms: Callable[[], list[Platform]] = list
     _catalog: Catalog | None = None
+    _governance: Governance | None = None
     _platforms: list[Platform] | None = None
     _discovery: Discovery | None = None
     _contributions: Contributions | None = None
@@ -51,6 +53,13 @@ class SessionState:
             self._catalog = self.load_catalog()
             self.summary.titles = {control.id: control.title for control in self._catalog.controls}
         return self._catalog
+
+    @property
+    def governance(self) -> Governance:
+        """Waivers and known findings, read on first use."""
+        if self._governance is None:
+            self._governance = load_governance(self.settings, self.root or Path("."))
+        return self._governance
 
     @property
     def platforms(self) -> list[Platform]:

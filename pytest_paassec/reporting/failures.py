@@ -29,8 +29,8 @@ def prepared_repr(path: str, line: int, summary: str, body: list[str]) -> ReprEx
     )
 
 
-def control_failure_repr(control: Control, resource: Resource, violations: list[Violation]) -> ReprExceptionInfo:
-    body = ["  " + violation.render() for violation in violations]
+def control_failure_repr(control: Control, resource: Resource, violations: list[Violation], notes: list[str] | None = None) -> ReprExceptionInfo:
+    body = list(notes or ()) + ["  " + violation.render() for violation in violations]
     if control.remediation:
         body.append("Remediation: " + " ".join(control.remediation.split()))
     if control.references:

@@ -61,10 +61,13 @@ class Violation:
     expected: str
     sensitive: bool = False
 
-    def render(self) -> str:
+    def shown(self) -> str:
+        """The found value as every output shows it: masked when it may be a secret."""
         key = self.path[-1] if self.path else None
-        found = "<missing>" if self.found is MISSING else render_value(self.found, self.sensitive, key)
-        return f"{self.file}:{self.line}  {format_path(self.path)}  {found} -> {self.expected}"
+        return "<missing>" if self.found is MISSING else render_value(self.found, self.sensitive, key)
+
+    def render(self) -> str:
+        return f"{self.file}:{self.line}  {format_path(self.path)}  {self.shown()} -> {self.expected}"
 
 
 # A check takes one subject value (the resource data, a pod spec, a
