@@ -138,7 +138,7 @@ class GovernanceReports:
         self.unused_file_waivers: list[Waiver] = []
         self.fixed: list[KnownFinding] = []
 
-    @pytest.hookimpl(wrapper=True)
+    @pytest.hookimpl(wrapper=True, tryfirst=True)  # outermost: sees pytest's xfail verdict
     def pytest_runtest_makereport(self, item: pytest.Item, call: pytest.CallInfo[None]) -> Any:
         report = yield
         if call.when == "call" and hasattr(item, "report_data"):
@@ -196,10 +196,10 @@ def annotate(report: Any, item: Any) -> None:
     """The control's findings on its call report; XPASS says what to do."""
     report.paassec = item.report_data()
     waiver = item.waiver
-    if waiver is None or not hasattr(report, "wasxfail"):
+    if waiver is None:
         return
     remove = f"waiver no longer needed: remove it from {waiver.source}"
-    if report.passed:
+    if report.passed and hasattr(report, "wasxfail"):
         report.wasxfail = remove
     elif report.failed and str(report.longrepr).startswith("[XPASS(strict)]"):
         report.longrepr = f"[XPASS(strict)] {remove}"

@@ -77,5 +77,11 @@ class RecordBook:
 
 
 def _first_line(report: Any) -> str:
+    """The failure's summary: the crash message (what JUnit shows as
+    failure@message), not the text's first line, which xdist prefixes with
+    the worker's name."""
+    crash = getattr(getattr(report, "longrepr", None), "reprcrash", None)
+    if crash is not None and getattr(crash, "message", None):
+        return str(crash.message).splitlines()[0]
     text = str(getattr(report, "longreprtext", "") or "")
     return text.splitlines()[0] if text else ""
