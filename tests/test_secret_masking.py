@@ -124,7 +124,13 @@ RUN curl -u admin:{CANARY_PASSWORD} https://example.com/x
 # Every output a run can produce, by command-line flag.  An output added to
 # the plugin belongs here; files written anywhere in the run folder are
 # searched even if it is forgotten.
-OUTPUT_FLAGS = ["--junitxml=out/junit.xml"]
+OUTPUT_FLAGS = [
+    "--junitxml=out/junit.xml",
+    "--paassec-sarif=out/report.sarif",
+    "--paassec-json=out/report.json",
+    "--paassec-known-findings=out/known.json",
+    "--paassec-update-known-findings",
+]
 TERMINAL_FLAGS = ["-v", "-rA", "--tb=long", "-l", "--showlocals", "--durations=0"]
 
 
@@ -141,7 +147,9 @@ def test_canary_secret_appears_in_no_output(pytester: pytest.Pytester) -> None:
     for path in pytester.path.rglob("*"):
         if path.is_file() and path.stat().st_mtime >= started and path.relative_to(pytester.path).as_posix() not in FILES:
             outputs[str(path.relative_to(pytester.path))] = path.read_text(errors="replace")
-    assert "out/junit.xml" in outputs
+    for written in ("out/junit.xml", "out/report.sarif", "out/report.json", "out/known.json"):
+        assert written in outputs, written
+    assert "XP-SEC-001" in outputs["out/report.sarif"] and "fingerprint" in outputs["out/known.json"]
     for name, text in outputs.items():
         assert CANARY_KEY not in text, f"the canary key leaked into {name}"
         assert CANARY_PASSWORD not in text, f"the canary password leaked into {name}"
