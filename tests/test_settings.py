@@ -73,3 +73,10 @@ def test_governance_options(tmp_path: Path) -> None:
         make({"paassec_waivers": "nope.yaml"})
     with pytest.raises(SettingsError, match="--paassec-update-known-findings: name the file"):
         make({"paassec_update_known_findings": True})
+
+
+def test_the_options_reference_is_current() -> None:
+    from pytest_paassec.edge.settings import options_reference
+
+    page = (Path(__file__).parents[1] / "docs" / "options.md").read_text()
+    assert page == options_reference(), "docs/options.md is stale: run python -m pytest_paassec.edge.settings > docs/options.md"

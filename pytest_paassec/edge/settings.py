@@ -212,3 +212,28 @@ def option_reader(config: Any) -> Any:
         return value
 
     return get
+
+
+def options_reference() -> str:
+    """docs/options.md: every flag and ini key, from the tables above."""
+    lines = [
+        "# Options",
+        "",
+        "Generated from `pytest_paassec/edge/settings.py` (a test keeps it current).",
+        "Every option is a command-line flag, an ini key (`pytest.ini`, `tox.ini`,",
+        "`setup.cfg` or `[tool.pytest.ini_options]` in `pyproject.toml`), or both; the",
+        "flag wins. Invalid values stop the run with a usage error naming the flag or",
+        "ini key.",
+        "",
+        "| flag | ini key | type | meaning |",
+        "| --- | --- | --- | --- |",
+    ]
+    for flag, ini, ini_type, help_text in OPTIONS:
+        lines.append(f"| {f'`{flag}`' if flag else ''} | `{ini}` | {ini_type} | {help_text} |")
+    for flag, _, help_text in FLAGS:
+        lines.append(f"| `{flag}` | | flag | {help_text} |")
+    return "\n".join(lines) + "\n"
+
+
+if __name__ == "__main__":  # python -m pytest_paassec.edge.settings > docs/options.md
+    print(options_reference(), end="")
