@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from ..errors import BaselineError, SettingsError
+from ..errors import BaselineError, LocatedError, SettingsError
 from ..model.resources import clean_ref_part
 from ..parsing.discovery import classify
 from ..parsing.selection import relative_path, select_file
@@ -16,7 +16,8 @@ from ..rules.catalog import Catalog, build_catalog
 from . import fixture_controls, hookspecs
 from .collect import ControlItem, DeploymentFile, NoticeItem
 from .observer import RunObserver
-from .runner import can_run_lean, lean_protocol_allowed, run_lean, run_loop, run_notice, runs_own_loop
+from .protocol import choose
+from .runner import lean_enabled, quiet, run_item, run_loop, runs_own_loop
 from .settings import OPTIONS, Settings, resolve
 from .state import STATE, SessionState
 
@@ -52,7 +53,6 @@ def pytest_configure(config: pytest.Config) -> None:
     except SettingsError as exc:
         raise pytest.UsageError(str(exc)) from None
     state = SessionState(settings=settings, load_catalog=lambda: _load_catalog(config, settings), root=config.rootpath)
-    state.lean_protocol = lean_protocol_allowed(config)
     config.stash[STATE] = state
     config.pluginmanager.register(RunObserver(state, config), "paassec-observer")
     config.pluginmanager.register(fixture_controls, "paassec-fixture-controls")
@@ -76,6 +76,9 @@ def pytest_report_header(config: pytest.Config) -> list[str]:
     if catalog.errors:
         line += f" ({len(catalog.errors)} baseline errors)"
     lines = [line, "paassec: " + "; ".join(state.settings.header())]
+    # Provisional: conftests below the rootdir register during collection.
+    state.protocol = choose(state.settings.protocol, config)
+    lines.append("paassec: " + state.protocol.header())
     for control in catalog.controls:
         if control.overridden:
             lines.append(f"paassec: override {control.id}: {control.overridden}")
@@ -150,6 +153,16 @@ def pytest_collection_modifyitems(session: pytest.Session, config: pytest.Config
 
 
 @pytest.hookimpl(tryfirst=True)
+def pytest_collection_finish(session: pytest.Session) -> None:
+    """Choose the run protocol now that every conftest is registered."""
+    state = session.config.stash[STATE]
+    shown, state.protocol = state.protocol, choose(state.settings.protocol, session.config)
+    reporter = session.config.pluginmanager.get_plugin("terminalreporter")
+    if shown is not None and shown != state.protocol and reporter is not None:
+        reporter.write_line(f"paassec: after collection, {state.protocol.header()}")
+
+
+@pytest.hookimpl(tryfirst=True)
 def pytest_runtestloop(session: pytest.Session) -> bool | None:
     if not runs_own_loop(session):
         return None
@@ -159,10 +172,19 @@ def pytest_runtestloop(session: pytest.Session) -> bool | None:
 
 @pytest.hookimpl(tryfirst=True)
 def pytest_runtest_protocol(item: pytest.Item, nextitem: pytest.Item | None) -> bool | None:
-    if isinstance(item, ControlItem) and item.config.stash[STATE].lean_protocol and can_run_lean(item):
-        if run_lean(item, nextitem):
-            return True
-    if isinstance(item, NoticeItem):
-        run_notice(item, nextitem)
+    if lean_enabled(item.config) and run_item(item, nextitem):
         return True
     return None
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Any:
+    """Under the standard protocol: the reports the lean one gives."""
+    report = yield
+    if not isinstance(item, (ControlItem, NoticeItem)):
+        return report
+    if report.when == "setup" and call.excinfo is not None and isinstance(call.excinfo.value, LocatedError):
+        report.longrepr = item.error_repr()  # type: ignore[union-attr]  # not pytest's own frames
+    elif report.passed and report.when != "call":
+        quiet(report)
+    return report

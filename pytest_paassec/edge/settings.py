@@ -16,6 +16,7 @@ from ..rules.controls import Severity
 
 DEFAULT_FAIL_ON = Severity.LOW
 DEFAULT_MAX_FILE_SIZE = 5 * 1024 * 1024
+PROTOCOLS = ("auto", "lean", "standard")  # see edge/protocol.py
 
 # (flag, ini key, ini type, help)
 OPTIONS: tuple[tuple[str | None, str, str, str], ...] = (
@@ -27,6 +28,7 @@ OPTIONS: tuple[tuple[str | None, str, str, str], ...] = (
     (None, "paassec_paths", "args", "only collect deployment files matching these globs (relative to rootdir)"),
     (None, "paassec_exclude", "args", "never collect deployment files matching these globs (relative to rootdir)"),
     (None, "paassec_max_file_size", "string", "largest deployment file read, in bytes or with a unit such as 5MB (default 5MB)"),
+    ("--paassec-protocol", "paassec_protocol", "string", "how control items run: auto (lean unless another plugin or conftest hooks into each test's run), lean or standard (default auto)"),
 )
 
 
@@ -40,6 +42,7 @@ class Settings:
     paths: tuple[str, ...] = ()
     exclude: tuple[str, ...] = ()
     max_file_size: int = DEFAULT_MAX_FILE_SIZE
+    protocol: str = "auto"
 
     def wants(self, control_id: str) -> bool:
         """Is a control selected by --paassec-select / --paassec-ignore?"""
@@ -112,6 +115,11 @@ def resolve(get_option: Any, get_ini: Any, rootdir: Path) -> Settings:
     cli_baselines = [Path(p) if Path(p).is_absolute() else Path.cwd() / p for p in get_option("paassec_baselines") or ()]
     ini_baselines = [Path(p) for p in get_ini("paassec_baselines") or ()]
 
+    protocol_value, source = pick("paassec_protocol", "paassec_protocol")
+    protocol = str(protocol_value or "auto").strip().lower()
+    if protocol not in PROTOCOLS:
+        raise SettingsError(f"{source}: {protocol_value!r} is not a run protocol; use {', '.join(PROTOCOLS)}")
+
     select, _ = pick("paassec_select", "paassec_select")
     ignore, _ = pick("paassec_ignore", "paassec_ignore")
     return Settings(
@@ -123,4 +131,5 @@ def resolve(get_option: Any, get_ini: Any, rootdir: Path) -> Settings:
         paths=_words(get_ini("paassec_paths")),
         exclude=_words(get_ini("paassec_exclude")),
         max_file_size=max_size,
+        protocol=protocol,
     )

@@ -12,6 +12,7 @@ from ..parsing.documents import ParsedFile
 from ..reporting.summary import Summary
 from ..rules.catalog import Catalog
 from ..rules.contributions import Contributions
+from .protocol import Protocol
 from .settings import Settings
 
 
@@ -27,8 +28,9 @@ class SessionState:
     parsed: dict[Path, ParsedFile] = field(default_factory=dict)
     # Files named like deployment files whose content no platform claimed.
     unrecognized: list[str] = field(default_factory=list)
-    # Whether data items may use the lean run protocol (see runner.py).
-    lean_protocol: bool = True
+    # The run protocol this process chose (protocol.py): provisional when
+    # the header is written, final after collection.
+    protocol: Protocol | None = None
     _catalog: Catalog | None = None
     _contributions: Contributions | None = None
 
