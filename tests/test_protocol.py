@@ -125,6 +125,9 @@ def test_lean_ignores_run_hooks_as_documented(project: pytest.Pytester) -> None:
     result = project.runpytest("-p", "no:timeout", "--paassec-protocol=lean")
     result.stdout.fnmatch_lines(["paassec: protocol: lean (paassec_protocol=lean)"])
     assert seen(project) == []
+    result = project.runpytest_subprocess("-p", "no:timeout", "--paassec-protocol=lean", "-n", "2")
+    assert result.ret == pytest.ExitCode.TESTS_FAILED
+    assert seen(project) == []  # the workers ran the lean protocol too
 
 
 def test_standard_on_request_and_for_setup_options(project: pytest.Pytester) -> None:
@@ -247,6 +250,8 @@ def test_both_protocols_report_the_same(tmp_path: Path) -> None:
     assert len(lean) > 50
     assert lean == standard
     assert lean_summary == standard_summary
+    # xdist workers run the lean protocol through pytest_runtest_protocol.
+    assert run(TARGETS["example_project"], tmp_path, "--paassec-protocol=lean", "-n", "2") == (lean, lean_summary)
 
 
 def test_the_setting_takes_the_command_line_over_the_ini_file() -> None:

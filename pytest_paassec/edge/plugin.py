@@ -183,8 +183,8 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) ->
     report = yield
     if not isinstance(item, (ControlItem, NoticeItem)):
         return report
-    if report.when == "setup" and call.excinfo is not None and isinstance(call.excinfo.value, LocatedError):
-        report.longrepr = item.error_repr()  # type: ignore[union-attr]  # not pytest's own frames
+    if isinstance(item, NoticeItem) and report.when == "setup" and call.excinfo is not None and isinstance(call.excinfo.value, LocatedError):
+        report.longrepr = item.error_repr()  # the located message, not pytest's own frames
     elif report.passed and report.when != "call":
         quiet(report)
     return report
