@@ -50,6 +50,7 @@ TARGETS = {
     "plugin_vs_trivy_wall": (None, "", "plugin wall / Trivy wall"),
     "plugin_vs_trivy_memory": (None, "", "plugin peak / Trivy peak"),
     "plugin_vs_parse": (None, "", "plugin wall / raw parse wall (same files)"),
+    "standard_vs_lean": (None, "", "plugin wall with --paassec-protocol=standard / with lean, --tb=line, Kubernetes part"),
     "default_tb_vs_tbline": (None, "", "plugin wall with the default --tb / with --tb=line, base corpus"),
     "default_tb_vs_tbline_tenth": (None, "", "the same at a tenth of the manifests"),
 }
@@ -546,10 +547,12 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
     r = measure("collect_k8s", "plugin, `--co -q` (collection only), Kubernetes part", pytest_cmd(ini, base, "--co", "-q", str(k8s)), cwd=base, logdir=logdir, timeout=timeout, ok_codes=(0, 1))
     add(r)
 
-    # (a) the plugin with JUnit: default --tb, and --tb=line.
-    def plugin_run(name: str, description: str, target: Path, root: Path, *extra: str, run_timeout: float = timeout) -> Result:
+    # (a) the plugin with JUnit: default --tb, and --tb=line.  The protocol is
+    # explicit: `auto` would depend on the plugins installed beside ours.
+    def plugin_run(name: str, description: str, target: Path, root: Path, *extra: str, run_timeout: float = timeout, protocol: str = "lean") -> Result:
         junit = logdir / f"{name}.xml"
-        r = measure(name, description, pytest_cmd(ini, root, "-q", f"--junitxml={junit}", *extra, str(target)), cwd=root, logdir=logdir, timeout=run_timeout, ok_codes=(0, 1))
+        cmd = pytest_cmd(ini, root, "-q", f"--junitxml={junit}", f"--paassec-protocol={protocol}", *extra, str(target))
+        r = measure(name, description, cmd, cwd=root, logdir=logdir, timeout=run_timeout, ok_codes=(0, 1))
         if r.ok:
             r.items, r.outcomes = junit_counts(junit)
             if r.items == 0:
@@ -561,6 +564,9 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         return add(r)
 
     plugin_tbline = plugin_run("plugin_k8s_tbline", "plugin, JUnit, --tb=line, Kubernetes part", k8s, base, "--tb=line")
+    plugin_standard = plugin_run(
+        "plugin_k8s_tbline_standard", "plugin, JUnit, --tb=line, Kubernetes part, standard protocol", k8s, base, "--tb=line", protocol="standard"
+    )
     plugin_default = plugin_run(
         "plugin_k8s",
         "plugin, JUnit, default --tb (auto), Kubernetes part",
@@ -688,6 +694,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
     if "plugin_tenth" in results:
         a, b = results["plugin_tenth"], results["plugin_tenth_tbline"]
         rec("default_tb_vs_tbline_tenth", ratio(a.wall_s, b.wall_s) if a.ok and b.ok else None, "plugin_tenth / plugin_tenth_tbline")
+    rec("standard_vs_lean", ratio(plugin_standard.wall_s, plugin_tbline.wall_s) if plugin_standard.ok and plugin_tbline.ok else None, f"{plugin_standard.name} / {plugin_tbline.name}")
     rec("plugin_vs_parse", ratio(plugin_tbline.wall_s, results["parse_k8s"].wall_s) if plugin_tbline.ok and results["parse_k8s"].ok else None, f"{plugin_tbline.name} / parse_k8s")
 
     codes = sorted({r.plugin_code for r in results.values() if r.plugin_code})

@@ -107,7 +107,7 @@ def test_a_malformed_or_too_long_waiver_is_an_error_item(repo: pytest.Pytester, 
     write_waivers(repo, entry)
     result = repo.runpytest(TODAY)
     assert outcomes(result) == {"failed": 1, "errors": 1}
-    result.stdout.fnmatch_lines([f"*PAASSEC-WAIVER[[].paassec-waivers.yaml:1[]]*", f"*.paassec-waivers.yaml:1: *{problem}*"])
+    result.stdout.fnmatch_lines(["*PAASSEC-WAIVER[[].paassec-waivers.yaml:1[]]*", f"*.paassec-waivers.yaml:1: *{problem}*"])
 
 
 def test_unused_file_waivers_are_listed_and_fail_under_strict(repo: pytest.Pytester) -> None:

@@ -302,7 +302,7 @@ def test_collection_is_the_same_with_xdist(project: pytest.Pytester) -> None:
 
 
 def test_lean_reports_carry_the_keywords_pytest_would_build(project: pytest.Pytester) -> None:
-    from pytest_paassec.edge.runner import _keywords
+    from pytest_paassec.edge.internals import report_keywords as _keywords
 
     items, _ = project.inline_genitems()
     assert items

@@ -23,9 +23,10 @@ from ..model.resources import Resource, clean_ref_part
 from ..parsing.discovery import Candidate, classify
 from ..parsing.intake import Notice, dangling_links, duplicate_key_notices, take_in_file
 from ..parsing.selection import relative_path, select_file
-from ..reporting.failures import control_failure_repr, crash_repr, located_error_repr
+from ..reporting.failures import control_failure, crash_failure, located_error_failure
 from ..rules.controls import Control, Violation
 from ..rules.engine import Plan, plan_checks, unclaimed_notices
+from . import internals
 from .governance import report_data
 from .state import STATE
 
@@ -129,16 +130,8 @@ class DeploymentFile(pytest.File):
         return os.path.relpath(self.path, self.config.rootpath)
 
     def child_id(self, name: str) -> Any:
-        # pytest 9.2+ keeps structured ids and reads "ID[ref]" back from its
-        # cache as a name with parameters; our items must carry the same
-        # structure or --lf and --ff would not recognise them.  Built
-        # directly when pytest offers it (parsing 100,000 strings costs),
-        # else given as the string pytest would parse.
-        file_id = getattr(self, "id", None)
-        if hasattr(file_id, "with_params") and name.endswith("]") and "[" in name:
-            head, _, params = name.partition("[")
-            return file_id.child(head).with_params(params[:-1])
-        return f"{self.nodeid}::{name}"
+        # Built directly (parsing 100,000 id strings costs); see internals.
+        return internals.child_id(self, name)
 
     @property
     def relpath(self) -> str:
@@ -268,14 +261,14 @@ class ControlItem(pytest.Item):
         known = sum(1 for f in self.last[1] if f.fingerprint in governance.known)
         if known:
             notes.append(f"{len(self.last[1]) - known} new findings; {known} already recorded in {governance.known_file}")
-        return control_failure_repr(self.control, self.resource, violations, notes)
+        return internals.prepared_repr(control_failure(self.control, self.resource, violations, notes))
 
     def repr_failure(self, excinfo: pytest.ExceptionInfo[BaseException], style: Any = None) -> Any:
         if isinstance(excinfo.value, ControlFailure):
             return self.failure_repr(excinfo.value.violations)
         function = self.control.extra.get("function")
         if function is not None and isinstance(excinfo.value, Exception):
-            return crash_repr(self.control, self.resource, function, excinfo)
+            return internals.prepared_repr(crash_failure(self.control, self.resource, function, excinfo.value))
         return super().repr_failure(excinfo, style=style)
 
     def reportinfo(self) -> tuple[Path, int, str]:
@@ -322,13 +315,19 @@ class NoticeItem(pytest.Item):
             self.user_properties.insert(2, ("paassec.platform", platform))
         self.user_properties.append(("paassec.title", title))
 
-    def runtest(self) -> None:  # only reached through the default protocol
+    # Only the standard protocol calls these (runner.run_notice is the lean
+    # one); plugin.pytest_runtest_makereport gives a setup error our text.
+    def setup(self) -> None:
+        if self.phase == "setup":
+            raise self.error
+
+    def runtest(self) -> None:
         if self.phase == "skip":
             pytest.skip(self.error.render())
         raise self.error
 
     def error_repr(self) -> Any:
-        return located_error_repr(self.error)
+        return internals.prepared_repr(located_error_failure(self.error))
 
     def repr_failure(self, excinfo: pytest.ExceptionInfo[BaseException], style: Any = None) -> Any:
         if isinstance(excinfo.value, LocatedError):

@@ -13,6 +13,8 @@ def header_lines(state: SessionState) -> list[str]:
     if catalog.errors:
         line += f" ({len(catalog.errors)} baseline errors)"
     lines = [line, "paassec: " + "; ".join(state.settings.header())]
+    if state.protocol is not None:
+        lines.append("paassec: " + state.protocol.header())
     for control in catalog.controls:
         if control.overridden:
             lines.append(f"paassec: override {control.id}: {control.overridden}")

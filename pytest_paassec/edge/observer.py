@@ -3,6 +3,10 @@
 Registered once per session as a plugin object, so it holds the session's
 state without module globals.  On an xdist controller it sees every
 worker's reports.
+
+It also tunes the garbage collector, which is process-wide state: only
+when the lean protocol is chosen (see protocol.py), so ``paassec_protocol =
+standard``, or a plugin that makes ``auto`` fall back, leaves it alone.
 """
 
 from __future__ import annotations
@@ -12,6 +16,8 @@ from typing import Any
 
 import pytest
 
+from . import internals
+from .protocol import choose
 from .state import SessionState
 
 FREEZE_FROM_ITEMS = 5000
@@ -29,6 +35,9 @@ class RunObserver:
     def pytest_collection(self, session: pytest.Session) -> Any:
         # Collection creates objects that all survive; a cyclic collection
         # pass over them finds nothing, and they grow with the repository.
+        # Decided on what is registered so far; after collection, again.
+        if not choose(self.state.settings.protocol, self.config).lean:
+            return (yield)
         enabled = gc.isenabled()
         gc.disable()
         try:
@@ -41,7 +50,8 @@ class RunObserver:
         # Every collected item lives to the end of the run; freezing them keeps
         # the cyclic garbage collector from walking 100,000s of objects again
         # and again, which made the time per item grow with the run's size.
-        if len(session.items) >= FREEZE_FROM_ITEMS:
+        protocol = self.state.protocol  # chosen after collection (plugin.py, tryfirst)
+        if protocol is not None and protocol.lean and len(session.items) >= FREEZE_FROM_ITEMS:
             gc.freeze()
             self._frozen = True
 
@@ -57,12 +67,11 @@ class RunObserver:
     @pytest.hookimpl(trylast=True)
     def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
         self.state.summary.record(report, self.state.settings.fail_on)
-        if getattr(report, "paassec_quiet", False):
-            # Last, so the terminal reporter has counted it; see runner._quiet.
+        if getattr(report, "paassec_quiet", False) and not report.sections:
+            # Last, so the terminal reporter has counted it; see runner.quiet.
             if self._terminal_stats is None:
-                reporter = self.config.pluginmanager.get_plugin("terminalreporter")
-                self._terminal_stats = getattr(reporter, "stats", {})
-            kept = self._terminal_stats.get("")
+                self._terminal_stats = internals.terminal_stats(self.config)
+            kept = self._terminal_stats.get(internals.PASSED_SETUP_TEARDOWN)
             if kept and kept[-1] is report:
                 kept.pop()
 

@@ -9,13 +9,14 @@ import pytest
 
 from ..errors import SettingsError
 from . import fixture_controls, hookspecs
-from .collect import ControlItem, NoticeItem, deployment_file, session_error_items, unfollowable_deployment_files
+from .collect import deployment_file, session_error_items, unfollowable_deployment_files
 from .governance import GovernanceReports
 from .header import collection_lines, header_lines
 from .observer import RunObserver
 from .paths import ignore_collect
+from .protocol import choose, choose_after_collection
 from .roots import add_to_arguments
-from .runner import can_run_lean, lean_protocol_allowed, run_lean, run_loop, run_notice, runs_own_loop
+from .runner import lean_enabled, run_item, run_loop, runs_own_loop, standard_report
 from .settings import FLAGS, OPTIONS, option_reader, resolve
 from .state import STATE, SessionState, contributed_platforms, load_catalog
 
@@ -53,7 +54,6 @@ def pytest_configure(config: pytest.Config) -> None:
         raise pytest.UsageError(str(exc)) from None
     state = SessionState(settings=settings, load_catalog=lambda: load_catalog(config, settings), root=config.rootpath)
     state.load_platforms = lambda: contributed_platforms(config)
-    state.lean_protocol = lean_protocol_allowed(config)
     config.stash[STATE] = state
     config.pluginmanager.register(RunObserver(state, config), "paassec-observer")
     config.pluginmanager.register(GovernanceReports(state, config), "paassec-governance")
@@ -61,7 +61,10 @@ def pytest_configure(config: pytest.Config) -> None:
 
 
 def pytest_report_header(config: pytest.Config) -> list[str]:
-    return header_lines(config.stash[STATE])
+    state = config.stash[STATE]
+    # Provisional: conftests below the rootdir register during collection.
+    state.protocol = choose(state.settings.protocol, config)
+    return header_lines(state)
 
 
 @pytest.hookimpl(tryfirst=True)
@@ -96,6 +99,11 @@ def pytest_collection_modifyitems(session: pytest.Session, config: pytest.Config
 
 
 @pytest.hookimpl(tryfirst=True)
+def pytest_collection_finish(session: pytest.Session) -> None:
+    choose_after_collection(session)
+
+
+@pytest.hookimpl(tryfirst=True)
 def pytest_runtestloop(session: pytest.Session) -> bool | None:
     if not runs_own_loop(session):
         return None
@@ -105,10 +113,12 @@ def pytest_runtestloop(session: pytest.Session) -> bool | None:
 
 @pytest.hookimpl(tryfirst=True)
 def pytest_runtest_protocol(item: pytest.Item, nextitem: pytest.Item | None) -> bool | None:
-    if isinstance(item, ControlItem) and item.config.stash[STATE].lean_protocol and can_run_lean(item):
-        if run_lean(item, nextitem):
-            return True
-    if isinstance(item, NoticeItem):
-        run_notice(item, nextitem)
+    if lean_enabled(item.config) and run_item(item, nextitem):
         return True
     return None
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Any:
+    report = yield
+    return standard_report(item, call, report)

@@ -20,6 +20,7 @@ DEFAULT_FAIL_ON = Severity.LOW
 DEFAULT_MAX_FILE_SIZE = 5 * 1024 * 1024
 DEFAULT_WAIVERS = ".paassec-waivers.yaml"
 DEFAULT_MAX_WAIVER_DAYS = 365
+PROTOCOLS = ("auto", "lean", "standard")  # see edge/protocol.py
 
 # (flag, ini key, ini type, help)
 OPTIONS: tuple[tuple[str | None, str, str, str], ...] = (
@@ -27,6 +28,7 @@ OPTIONS: tuple[tuple[str | None, str, str, str], ...] = (
     ("--paassec-select", "paassec_select", "args", "run only these control ids or id prefixes (comma or space separated)"),
     ("--paassec-ignore", "paassec_ignore", "args", "skip these control ids or id prefixes"),
     ("--paassec-fail-on", "paassec_fail_on", "string", "lowest severity that fails the run: critical, high, medium, low or info (default low)"),
+    ("--paassec-protocol", "paassec_protocol", "string", "how control items run: auto (lean unless another plugin or conftest hooks into each test's run), lean or standard (default auto)"),
     (None, "paassec_builtin_baselines", "bool", "load the built-in baselines (default true)"),
     (None, "paassec_paths", "args", "only collect deployment files matching these globs (relative to rootdir)"),
     (None, "paassec_exclude", "args", "never collect deployment files matching these globs (relative to rootdir)"),
@@ -66,6 +68,7 @@ class Settings:
     sarif: Path | None = None
     json: Path | None = None
     roots: tuple[str, ...] = ()
+    protocol: str = "auto"
 
     def wants(self, control_id: str) -> bool:
         """Is a control selected by --paassec-select / --paassec-ignore?"""
@@ -140,6 +143,11 @@ def resolve(get_option: Any, get_ini: Any, rootdir: Path) -> Settings:
     cli_baselines = [Path(p) if Path(p).is_absolute() else Path.cwd() / p for p in get_option("paassec_baselines") or ()]
     ini_baselines = [Path(p) for p in get_ini("paassec_baselines") or ()]
 
+    protocol_value, source = pick("paassec_protocol", "paassec_protocol")
+    protocol = str(protocol_value or "auto").strip().lower()
+    if protocol not in PROTOCOLS:
+        raise SettingsError(f"{source}: {protocol_value!r} is not a run protocol; use {', '.join(PROTOCOLS)}")
+
     select, _ = pick("paassec_select", "paassec_select")
     ignore, _ = pick("paassec_ignore", "paassec_ignore")
 
@@ -191,6 +199,7 @@ def resolve(get_option: Any, get_ini: Any, rootdir: Path) -> Settings:
         sarif=path("paassec_sarif", "paassec_sarif"),
         json=path("paassec_json", "paassec_json"),
         roots=_words(get_ini("paassec_roots")),
+        protocol=protocol,
     )
 
 

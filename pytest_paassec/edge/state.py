@@ -15,6 +15,7 @@ from ..reporting.summary import Summary
 from ..rules.catalog import Catalog, build_catalog, discovery_for
 from ..rules.contributions import Contributions
 from .governance import Governance, load_governance
+from .protocol import Protocol
 from .settings import Settings
 
 
@@ -33,10 +34,11 @@ class SessionState:
     # Deployment files added from paassec_roots when pytest ran on testpaths (roots.py).
     extra_files: int = 0
     extra_roots: tuple[str, ...] = ()
-    # Whether data items may use the lean run protocol (see runner.py).
-    lean_protocol: bool = True
     # Contributed platform adapters (pytest_paassec_platforms), asked on first use.
     load_platforms: Callable[[], list[Platform]] = list
+    # The run protocol this process chose (protocol.py): provisional when
+    # the header is written, final after collection.
+    protocol: Protocol | None = None
     _catalog: Catalog | None = None
     _governance: Governance | None = None
     _platforms: list[Platform] | None = None

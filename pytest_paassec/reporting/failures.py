@@ -1,19 +1,20 @@
 """Failure text for control items, prepared once, never a Python traceback.
 
-The repr is pytest's own ``ReprExceptionInfo`` with one native entry holding
-our text, and a ``reprcrash`` whose message is the one-line summary.  That
-shape matters: JUnit takes ``failure@message`` from ``reprcrash``, ``--tb=line``
+A :class:`PreparedFailure` is the location, the one-line summary and the
+body lines.  The pytest edge turns it into pytest's own failure
+representation (``edge.internals.prepared_repr``): a native entry holding
+the text and a ``reprcrash`` whose message is the summary.  That shape
+matters: JUnit takes ``failure@message`` from ``reprcrash``, ``--tb=line``
 prints it, pytest-xdist serialises it faithfully, and pytest's traceback
 machinery (quadratic in the number of failures, pytest-dev/pytest#13360)
-is never involved.
+is never involved.  This module stays free of pytest.
 """
 
 from __future__ import annotations
 
 import traceback
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
-
-from _pytest._code.code import ReprEntryNative, ReprExceptionInfo, ReprFileLocation, ReprTraceback
 
 if TYPE_CHECKING:
     from ..errors import LocatedError
@@ -21,15 +22,15 @@ if TYPE_CHECKING:
     from ..rules.controls import Control, Violation
 
 
-def prepared_repr(path: str, line: int, summary: str, body: list[str]) -> ReprExceptionInfo:
-    lines = [summary + "\n"] + [text + "\n" for text in body]
-    return ReprExceptionInfo(
-        reprtraceback=ReprTraceback([ReprEntryNative(lines)], None, "native"),
-        reprcrash=ReprFileLocation(path, line, summary),
-    )
+@dataclass(frozen=True)
+class PreparedFailure:
+    path: str
+    line: int
+    summary: str
+    body: tuple[str, ...] = ()
 
 
-def control_failure_repr(control: Control, resource: Resource, violations: list[Violation], notes: list[str] | None = None) -> ReprExceptionInfo:
+def control_failure(control: Control, resource: Resource, violations: list[Violation], notes: list[str] | None = None) -> PreparedFailure:
     body = list(notes or ()) + ["  " + violation.render() for violation in violations]
     if control.remediation:
         body.append("Remediation: " + " ".join(control.remediation.split()))
@@ -38,20 +39,20 @@ def control_failure_repr(control: Control, resource: Resource, violations: list[
     if control.overridden:
         body.append("Severity override: " + control.overridden)
     first = violations[0]
-    return prepared_repr(first.file, first.line, control.summary(resource, violations), body)
+    return PreparedFailure(first.file, first.line, control.summary(resource, violations), tuple(body))
 
 
-def crash_repr(control: Control, resource: Resource, function: Any, excinfo: Any) -> ReprExceptionInfo:
+def crash_failure(control: Control, resource: Resource, function: Any, error: BaseException) -> PreparedFailure:
     """A crash in a Python control: the traceback from the control's own frame on."""
-    tb = excinfo.tb
+    tb = error.__traceback__
     while tb is not None and tb.tb_frame.f_code is not function.__code__:
         tb = tb.tb_next
-    lines = traceback.format_exception(type(excinfo.value), excinfo.value, tb or excinfo.tb)
-    summary = f"{control.id} ({control.severity.label}) {resource.ref}: the control crashed: {type(excinfo.value).__name__}: {excinfo.value}"
-    body = [line.rstrip("\n") for chunk in lines for line in chunk.splitlines()]
+    lines = traceback.format_exception(type(error), error, tb or error.__traceback__)
+    summary = f"{control.id} ({control.severity.label}) {resource.ref}: the control crashed: {type(error).__name__}: {error}"
+    body = tuple(line.rstrip("\n") for chunk in lines for line in chunk.splitlines())
     file, _, line = control.source.rpartition(":")
-    return prepared_repr(file, int(line) if line.isdigit() else 1, summary, body)
+    return PreparedFailure(file, int(line) if line.isdigit() else 1, summary, body)
 
 
-def located_error_repr(error: LocatedError) -> ReprExceptionInfo:
-    return prepared_repr(error.path, error.line or 1, error.render(), [])
+def located_error_failure(error: LocatedError) -> PreparedFailure:
+    return PreparedFailure(error.path, error.line or 1, error.render())

@@ -13,7 +13,6 @@ from typing import Any, Callable
 from pytest_paassec.model.resources import Resource
 from pytest_paassec.parsing.documents import Document, parse_text
 
-
 # The workload fields for host access and identity, on a platform that can
 # express none of them (merge into an expected workload view).
 NO_HOST_ACCESS_OR_IDENTITY: dict[str, Any] = {

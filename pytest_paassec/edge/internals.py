@@ -1,0 +1,148 @@
+"""Everything the plugin takes from pytest beyond its documented API, in one place.
+
+Each entry says what it relies on, the pytest versions it was checked
+against (8.0.2, the oldest we support, and 9.2.0), and what breaks if pytest
+changes it.  The suite runs on both (``nox -s tests_oldest tests_newest``);
+a change in pytest shows up there, in this module only.
+
+- ``test_report``: ``pytest.TestReport``'s constructor (a public class whose
+  constructor pytest documents only as internal), called with keyword
+  arguments (the same parameters in 8.0 and 9.2).  If its parameters
+  change, lean reports fail to build: every control item errors.
+- ``report_id``: pytest 9.2 nodes carry a structured ``id`` that reports
+  take as is (a string is parsed back into one).  8.x has no ``id``: the
+  string node id is used.  If the attribute is renamed, reports fall back to
+  the string and pay for parsing it.
+- ``report_keywords``: what ``TestReport.from_item_and_call`` puts in
+  ``keywords`` (every keyword of the item and its parents, mapped to 1).  If
+  that changes, lean reports differ from standard ones (-k on reports,
+  JUnit consumers); ``test_lean_reports_carry_the_keywords_pytest_would_build``
+  compares them.
+- ``child_id``: builds a child's structured id with ``id.child(name)
+  .with_params(params)`` (pytest 9.2).  Without it (8.x) the string
+  ``"<file id>::<name>"``; if the methods change, ids are strings again
+  (correct, slower at 100,000 items).
+- ``teardown_exact``: ``session._setupstate.teardown_exact(nextitem)``, the
+  call that ends every standard protocol run (8.0 to 9.2).  If it goes, the
+  lean loop would leave neighbouring Python tests' fixtures set up too long.
+- ``loop_check_start`` / ``loop_check_item``: the checks of
+  ``_pytest.main.pytest_runtestloop`` (collection errors unless
+  ``--continue-on-collection-errors``, then ``shouldfail``/``shouldstop``
+  after each item, raising ``session.Failed``/``session.Interrupted``).  If
+  pytest's loop gains a step, the lean loop misses it until mirrored here.
+- ``terminal_stats``: the terminal reporter's ``stats`` dict, where passed
+  setup/teardown reports land under the key ``""`` (8.0 to 9.2).  If that
+  changes, quiet reports are simply kept (slower summaries, nothing wrong).
+- ``prepared_repr``: the failure representation classes of
+  ``_pytest._code.code`` (``ReprExceptionInfo``, ``ReprTraceback``,
+  ``ReprEntryNative``, ``ReprFileLocation``; dataclasses with the same
+  fields in 8.0 and 9.2).  JUnit's ``failure@message``, ``--tb=line`` and
+  pytest-xdist's serialisation read ``reprcrash`` from them.  If they change,
+  importing this module fails: every failure text breaks at once, loudly.
+- ``is_pytest_plugin``: pytest's own plugins live in ``_pytest.*`` modules.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from _pytest._code.code import ReprEntryNative, ReprExceptionInfo, ReprFileLocation, ReprTraceback
+
+from ..reporting.failures import PreparedFailure
+
+PYTEST_PLUGIN_PREFIX = "_pytest."
+
+
+def test_report(
+    node_id: Any,
+    location: tuple[str, int | None, str],
+    keywords: dict[str, int],
+    outcome: str,
+    longrepr: Any,
+    when: str,
+    duration: float,
+    start: float,
+    properties: list[tuple[str, object]],
+) -> pytest.TestReport:
+    return pytest.TestReport(
+        nodeid=node_id,
+        location=location,
+        keywords=keywords,
+        outcome=outcome,  # type: ignore[arg-type]
+        longrepr=longrepr,
+        when=when,  # type: ignore[arg-type]
+        sections=(),
+        duration=duration,
+        start=start,
+        stop=start + duration,
+        user_properties=properties,
+    )
+
+
+test_report.__test__ = False  # type: ignore[attr-defined]  # not a test, despite its name
+
+
+def report_id(item: pytest.Item) -> Any:
+    return getattr(item, "id", item.nodeid)
+
+
+def report_keywords(item: pytest.Item) -> dict[str, int]:
+    """The keywords a report carries, as pytest builds them, without walking
+    every parent's keywords for each item: the parent's are computed once."""
+    parent = item.parent
+    base = getattr(parent, "_paassec_report_keywords", None)
+    if base is None:
+        base = parent._paassec_report_keywords = dict.fromkeys(parent.keywords, 1)  # type: ignore[union-attr]
+    keywords = dict(base)
+    for name in item.own_markers:
+        keywords[name.name] = 1
+    keywords[item.name] = 1
+    return keywords
+
+
+def child_id(parent: pytest.Node, name: str) -> Any:
+    """The node id of a child named ``name`` (``"ID[params]"`` in pytest 9.2's
+    structure, so --lf and --ff recognise what they read back from the cache)."""
+    parent_id = getattr(parent, "id", None)
+    if hasattr(parent_id, "with_params") and name.endswith("]") and "[" in name:
+        head, _, params = name.partition("[")
+        return parent_id.child(head).with_params(params[:-1])  # type: ignore[union-attr]
+    return f"{parent.nodeid}::{name}"
+
+
+def teardown_exact(session: pytest.Session, nextitem: pytest.Item | None) -> None:
+    session._setupstate.teardown_exact(nextitem)
+
+
+def loop_check_start(session: pytest.Session) -> None:
+    if session.testsfailed and not session.config.option.continue_on_collection_errors:
+        raise session.Interrupted(f"{session.testsfailed} error{'s' if session.testsfailed != 1 else ''} during collection")
+
+
+def loop_check_item(session: pytest.Session) -> None:
+    if session.shouldfail:
+        raise session.Failed(session.shouldfail)
+    if session.shouldstop:
+        raise session.Interrupted(session.shouldstop)
+
+
+def terminal_stats(config: pytest.Config) -> dict[str, list[Any]]:
+    reporter = config.pluginmanager.get_plugin("terminalreporter")
+    return getattr(reporter, "stats", {})
+
+
+PASSED_SETUP_TEARDOWN = ""  # the stats key of passed setup and teardown reports
+
+
+def prepared_repr(failure: PreparedFailure) -> ReprExceptionInfo:
+    """One native entry holding our text, and a crash line with the summary."""
+    lines = [failure.summary + "\n"] + [text + "\n" for text in failure.body]
+    return ReprExceptionInfo(
+        reprtraceback=ReprTraceback(reprentries=[ReprEntryNative(lines)], extraline=None, style="native"),
+        reprcrash=ReprFileLocation(failure.path, failure.line, failure.summary),
+    )
+
+
+def is_pytest_plugin(module_name: str) -> bool:
+    return module_name.startswith(PYTEST_PLUGIN_PREFIX)
