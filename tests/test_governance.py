@@ -233,3 +233,36 @@ def test_waivers_and_known_findings_under_xdist(repo: pytest.Pytester) -> None:
     assert len(json.loads(known.read_text())["findings"]) == 1, "the waived finding is not recorded as known"
     result = repo.runpytest_subprocess(TODAY, f"--paassec-known-findings={known}", "-n", "2")
     assert outcomes(result) == {"xfailed": 2}
+
+
+def test_every_waiver_state_is_the_same_under_xdist(repo: pytest.Pytester) -> None:
+    """Active, expired, no longer needed, inline, annotation, unused and
+    malformed waivers in one project: the same outcomes and reasons with -n 2."""
+    (repo.path / "deploy" / "active.yaml").write_text(POD.replace("name: api", "name: active"))
+    (repo.path / "deploy" / "expired.yaml").write_text(POD.replace("name: api", "name: expired"))
+    (repo.path / "deploy" / "fixed.yaml").write_text(POD.replace("name: api", "name: fixed").replace("privileged: true", "privileged: false"))
+    (repo.path / "deploy" / "inline.yaml").write_text(INLINE["deploy/pod.yaml"].replace("name: api", "name: inline"))
+    (repo.path / "deploy" / "annotated.yaml").write_text(
+        POD.replace("name: api", "name: annotated").replace("  namespace: shop\n", "  namespace: shop\n  annotations:\n    paassec.dev/waive.K8S-PSS-001: 'reason=\"agent\" owner=sre expires=2027-03-01'\n")
+    )
+    (repo.path / "deploy" / "unused.yaml").write_text(POD.replace("name: api", "name: unused").replace("spec:\n", "# paassec: waive K8S-PSS-042 reason=typo owner=x expires=2027-01-01\nspec:\n"))
+    write_waivers(
+        repo,
+        WAIVER.format(expires="2027-01-31").replace("Pod/shop/*", "Pod/shop/active")
+        + WAIVER.format(expires="2026-11-01").replace("Pod/shop/*", "Pod/shop/expired")
+        + WAIVER.format(expires="2027-01-31").replace("Pod/shop/*", "Pod/shop/fixed")
+        + "- control: K8S-PSS-001\n  path: '*'\n  owner: nobody\n  expires: 2027-01-01\n",
+    )
+
+    def run(*extra: str) -> tuple[dict[str, int], list[str]]:
+        result = repo.runpytest_subprocess(TODAY, "-rA", "-p", "no:randomly", *extra)
+        lines = sorted(line for line in result.stdout.lines if line.startswith(("PASSED", "FAILED", "ERROR", "XFAIL", "XPASS", "SKIPPED")))
+        return outcomes(result), lines
+
+    plain, distributed = run(), run("-n", "2")
+    assert plain == distributed
+    counts, lines = plain
+    assert counts == {"failed": 2, "xfailed": 3, "xpassed": 1, "skipped": 1, "errors": 1}, lines  # expired, and unused.yaml's pod
+    assert any(line.startswith("FAILED deploy/expired.yaml") for line in lines)
+    assert any(line.startswith("XPASS deploy/fixed.yaml") and "waiver no longer needed" in line for line in lines)
+    assert any(line.startswith("ERROR PAASSEC-WAIVER[.paassec-waivers.yaml:19]") for line in lines), lines

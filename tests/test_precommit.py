@@ -28,6 +28,9 @@ def test_the_entry_point_checks_only_deployment_files(tmp_path: Path) -> None:
     assert both.returncode == 1, both.stdout + both.stderr
     assert "FAILED docker-compose.yml::XP-IMG-001[service/web]" in both.stdout
     assert "mkdocs" not in both.stdout
+    distributed = subprocess.run([*run, "-n", "2", "mkdocs.yml", "docker-compose.yml"], capture_output=True, text=True, cwd=tmp_path)
+    assert distributed.returncode == 1, distributed.stdout[-2000:] + distributed.stderr[-2000:]
+    assert "FAILED docker-compose.yml::XP-IMG-001[service/web]" in distributed.stdout
 
 
 def test_pre_commit_runs_the_hook_from_this_repository(tmp_path: Path) -> None:

@@ -23,8 +23,10 @@ ARGS = ("-q", "-p", "no:cacheprovider", "-o", "addopts=", "-p", "paassec", "--no
 
 def main(argv: list[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
-    options = [a for a in argv if a.startswith("-")]
-    files = [a for a in argv if not a.startswith("-") and is_deployment_file(Path(a))]
+    # pre-commit passes the hook's args, then the changed files: the files
+    # are the arguments that exist, the rest are options (`-n 2` included).
+    options = [a for a in argv if a.startswith("-") or not Path(a).exists()]
+    files = [a for a in argv if not a.startswith("-") and Path(a).exists() and is_deployment_file(Path(a))]
     if not files:
         return 0
     status = pytest.main([*ARGS, *options, *files])
