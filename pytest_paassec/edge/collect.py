@@ -208,7 +208,8 @@ class ControlItem(pytest.Item):
         self.control = control
         self.resource = resource
         self.waiver = waiver
-        self.last: tuple[list[Violation], list[Finding]] = ([], [])  # the last run's violations and findings
+        self._violations: list[Violation] = []  # the last run's
+        self._findings: list[Finding] | None = None  # their fingerprints, made when asked for
         file: DeploymentFile = self.parent  # type: ignore[assignment]
         marks = file.session.stash.setdefault(_MARK_CACHE, {})
         self.add_marker(_marker_for(control, resource.platform, marks))
@@ -230,20 +231,29 @@ class ControlItem(pytest.Item):
         return self.parent.ihook  # type: ignore[union-attr]
 
     def violations(self) -> list[Violation]:
-        violations = self.control.evaluate(self.resource)
-        self.last = (violations, findings_of(self.control.id, self.resource.ref, violations) if violations else [])
-        return violations
+        self._violations, self._findings = self.control.evaluate(self.resource), None
+        return self._violations
+
+    def findings(self) -> list[Finding]:
+        if self._findings is None:
+            self._findings = findings_of(self.control.id, self.resource.ref, self._violations) if self._violations else []
+        return self._findings
 
     def known_reason(self) -> str | None:
         """Why a failure is expected: every finding is in the known-findings file."""
         governance = self.config.stash[STATE].governance
-        return f"known finding, recorded in {governance.known_file}" if governance.is_known(self.last[1]) else None
+        if not governance.known_file or not self._violations:
+            return None
+        return f"known finding, recorded in {governance.known_file}" if governance.is_known(self.findings()) else None
 
-    def report_data(self) -> dict[str, Any]:
-        violations, findings = self.last
-        governance = self.config.stash[STATE].governance
-        known = governance.is_known(findings)
-        return report_data(findings, violations, self.waiver, known)
+    def report_data(self) -> dict[str, Any] | None:
+        """What the call report carries for the controller; None when no
+        report, known-findings file or waiver needs it (most runs)."""
+        state = self.config.stash[STATE]
+        if not state.settings.wants_findings and self.waiver is None:
+            return None
+        findings = self.findings()
+        return report_data(findings, self._violations, self.waiver, state.governance.is_known(findings))
 
     def runtest(self) -> None:
         violations = self.violations()
@@ -258,9 +268,9 @@ class ControlItem(pytest.Item):
         governance = self.config.stash[STATE].governance
         if self.waiver is not None and self.waiver.expired(governance.today):
             notes.append(f"waiver expired on {self.waiver.expires.isoformat()} ({self.waiver.source}, owner {self.waiver.owner})")
-        known = sum(1 for f in self.last[1] if f.fingerprint in governance.known)
+        known = sum(1 for f in self.findings() if f.fingerprint in governance.known) if governance.known else 0
         if known:
-            notes.append(f"{len(self.last[1]) - known} new findings; {known} already recorded in {governance.known_file}")
+            notes.append(f"{len(self.findings()) - known} new findings; {known} already recorded in {governance.known_file}")
         return internals.prepared_repr(control_failure(self.control, self.resource, violations, notes))
 
     def repr_failure(self, excinfo: pytest.ExceptionInfo[BaseException], style: Any = None) -> Any:

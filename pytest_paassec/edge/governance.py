@@ -151,7 +151,12 @@ class GovernanceReports:
         node.workerinput["paassec_today"] = self.state.settings.today.isoformat()
 
     def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
-        if report.user_properties and (report.when == "call" or report.failed or report.skipped):
+        if not report.user_properties or not (report.when == "call" or report.failed or report.skipped):
+            return
+        # Every item only for the files that need them (SARIF, JSON, known
+        # findings); else only what the waiver summary reads, so a plain
+        # run keeps nothing per item.
+        if self.state.settings.wants_findings or getattr(report, "paassec", None) is not None or hasattr(report, "wasxfail"):
             self.book.add(report)
 
     def pytest_sessionfinish(self, session: pytest.Session) -> None:
@@ -194,7 +199,9 @@ class GovernanceReports:
 
 def annotate(report: Any, item: Any) -> None:
     """The control's findings on its call report; XPASS says what to do."""
-    report.paassec = item.report_data()
+    data = item.report_data()
+    if data is not None:
+        report.paassec = data
     waiver = item.waiver
     if waiver is None:
         return

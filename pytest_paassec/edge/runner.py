@@ -70,7 +70,9 @@ def run_lean(item: ControlItem, nextitem: Any) -> bool:
     longrepr = item.failure_repr(violations) if violations else None
     outcome = "failed" if violations else "passed"
     call = internals.test_report(report_id, location, keywords, outcome, longrepr, "call", duration, now, properties)
-    call.paassec = item.report_data()  # type: ignore[attr-defined]
+    data = item.report_data()
+    if data is not None:
+        call.paassec = data  # type: ignore[attr-defined]
     ihook.pytest_runtest_logreport(report=call)
     ihook.pytest_runtest_logreport(report=_teardown(item, nextitem, keywords, now))
     ihook.pytest_runtest_logfinish(nodeid=nodeid, location=location)

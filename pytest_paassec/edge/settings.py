@@ -70,6 +70,11 @@ class Settings:
     roots: tuple[str, ...] = ()
     protocol: str = "auto"
 
+    @property
+    def wants_findings(self) -> bool:
+        """Whether reports must carry every item's findings (SARIF, JSON, known findings)."""
+        return bool(self.sarif or self.json or self.known_findings)
+
     def wants(self, control_id: str) -> bool:
         """Is a control selected by --paassec-select / --paassec-ignore?"""
         if self.select and not any(_id_matches(control_id, s) for s in self.select):
