@@ -141,11 +141,19 @@ def test_inline_waiver_comments_in_every_comment_format(repo: pytest.Pytester, r
     result.stdout.fnmatch_lines(["*XFAIL*" + literal(f"waived: CNI agent (owner net, expires 2027-01-31, {relpath}:{line})")])
 
 
-def test_a_waiver_comment_in_a_procfile_is_read_too(repo: pytest.Pytester) -> None:
-    repo.makeini("[pytest]\n")
+def test_a_waiver_comment_in_a_procfile(repo: pytest.Pytester) -> None:
+    repo.makeini("[pytest]\npaassec_select = HEROKU-PRIV-001\n")
+    (repo.path / "Procfile").write_text(
+        "# paassec: waive HEROKU-PRIV-001 reason=\"staging preview only\" owner=web expires=2027-01-01\n"
+        "web: python manage.py runserver 0.0.0.0:$PORT\n"
+        "worker: celery worker\n"
+    )
+    result = repo.runpytest(TODAY, "-rx")
+    assert outcomes(result) == {"xfailed": 1, "passed": 1}
+    result.stdout.fnmatch_lines(["*" + literal("XFAIL Procfile::HEROKU-PRIV-001[process/web] - waived: staging preview only (owner web, expires 2027-01-01, Procfile:1)")])
     (repo.path / "Procfile").write_text("# paassec: waive HEROKU-NOPE-001 reason=x owner=y expires=2027-01-01\nweb: gunicorn app:app\n")
-    result = repo.runpytest(TODAY, "-rs")
-    result.stdout.fnmatch_lines(["*Procfile:1: waiver of HEROKU-NOPE-001 covers no check here*"])
+    unused = repo.runpytest(TODAY, "-rs")
+    unused.stdout.fnmatch_lines(["*Procfile:1: waiver of HEROKU-NOPE-001 covers no check here*"])
 
 
 def test_annotation_waivers_and_a_document_top_waiver(repo: pytest.Pytester) -> None:

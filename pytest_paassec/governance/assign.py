@@ -96,6 +96,9 @@ def _targets(inline: InlineWaiver, documents: list[Any], firsts: list[int], reso
         position = max((i for i, first in enumerate(firsts) if first <= line), default=0)
     document = documents[position]
     mine = [r for r in resources if r.document is document]
+    directly_above = [r for r in mine if r.line == line + 1]
+    if inline.document_level and directly_above and len(mine) > 1:
+        return directly_above  # right above one of several resources (a Procfile's first process): that one
     if inline.document_level or not mine:
         return mine
     # The resource the line belongs to: the last one starting at or before
