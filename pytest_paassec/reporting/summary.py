@@ -24,6 +24,7 @@ class Summary:
     below_threshold: int = 0  # control failures that do not fail the run
     blocking: int = 0  # any failure or error that does fail the run
     errors: int = 0  # files or baselines that could not be evaluated
+    expected: int = 0  # failures a waiver or the known-findings file expects (xfail)
     by_severity_platform: Counter[tuple[str, str]] = field(default_factory=Counter)
     failing_controls: dict[str, dict[str, Any]] = field(default_factory=dict)
     titles: dict[str, str] = field(default_factory=dict)  # baseline controls' titles, by id
@@ -51,6 +52,8 @@ class Summary:
             self.passed += 1
             return
         if not report.failed:
+            if hasattr(report, "wasxfail"):
+                self.expected += 1
             return
         severity = Severity.parse(props["paassec.severity"])
         self.failed += 1
@@ -71,7 +74,8 @@ class Summary:
         out = [
             f"{self.checked} control checks: {self.passed} passed, {self.failed} failed "
             f"({self.at_threshold} at or above fail-on {fail_on.label}), "
-            f"{self.errors} input errors"
+            + (f"{self.expected} expected (waived or known), " if self.expected else "")
+            + f"{self.errors} input errors"
         ]
         if self.below_threshold:
             out.append(
