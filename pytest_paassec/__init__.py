@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from .errors import BaselineError, LocatedError, PaasSecError, ParseError, SettingsError
 from .model.resources import Resource
-from .parsing.discovery import Candidate
+from .parsing.discovery import Candidate, FileRule, Sniff
 from .parsing.documents import Document, ParsedFile
 from .platforms.base import Platform
 from .rules.conditions import Finding
@@ -16,6 +16,7 @@ __all__ = [
     "Candidate",
     "Control",
     "Document",
+    "FileRule",
     "Finding",
     "InvalidControl",
     "LocatedError",
@@ -26,6 +27,7 @@ __all__ = [
     "Resource",
     "SettingsError",
     "Severity",
+    "Sniff",
     "Violation",
     "control",
     "violation",

@@ -1,8 +1,7 @@
 # pytester's in-process runs drop modules first imported inside them; a C
 # extension (libyaml) cannot be imported twice, so load ours up front.
-import yaml  # noqa: F401
-
 import pytest
+import yaml  # noqa: F401
 
 import pytest_paassec.edge.plugin  # noqa: F401
 

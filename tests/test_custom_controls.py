@@ -271,3 +271,36 @@ def pytest_paassec_controls(config):
     result = pytester.runpytest("-p", "no:randomly")
     result.assert_outcomes(passed=1, failed=1, errors=1)
     result.stdout.fnmatch_lines(["*ACME-TLS-001 (high) app/shop: TLS on*", "*broken.acme:2: no bangs allowed*"])
+
+
+def test_a_contributed_platform_declares_its_own_files(pytester: pytest.Pytester) -> None:
+    """A plugin adapter's file rules take part in discovery: no candidate hook needed."""
+    pytester.makeini("[pytest]\npaassec_builtin_baselines = false\n")
+    pytester.makeconftest('''
+import pytest_paassec as paassec
+
+class Acme(paassec.Platform):
+    name = "acme"
+    title = "Acme PaaS"
+    file_rules = (paassec.FileRule(r"acme\\.json", "json", rank=85),)
+    def detect(self, document):
+        return isinstance(document.data, dict)
+    def resources(self, document):
+        return [self.resource(document, "app", document.data.get("name"), document.data)]
+
+@paassec.control(id="ACME-TLS-001", title="TLS on", severity="high", category="encryption", platforms=["acme"])
+def tls_on(app):
+    if app.get("tls") != "on":
+        yield paassec.violation(["tls"], app.get("tls"), "on")
+
+def pytest_paassec_platforms(config):
+    return [Acme()]
+
+def pytest_paassec_controls(config):
+    return [tls_on]
+''')
+    (pytester.path / "acme.json").write_text('{"name": "shop", "tls": "off"}\n')
+    (pytester.path / "other.json").write_text('{"name": "shop", "tls": "off"}\n')
+    result = pytester.runpytest("-rA")
+    result.assert_outcomes(failed=1)
+    result.stdout.fnmatch_lines(["FAILED acme.json::ACME-TLS-001[[]app/shop[]]*"])

@@ -78,8 +78,10 @@ def test_a_waiver_no_longer_needed_is_an_xpass_and_fails_under_strict(repo: pyte
     assert outcomes(result) == {"xpassed": 1}
     assert result.ret == 0
     result.stdout.fnmatch_lines(["*" + literal("XPASS deploy/pod.yaml::K8S-PSS-001[Pod/shop/api] - waiver no longer needed: remove it from .paassec-waivers.yaml:1")])
-    strict = repo.runpytest(TODAY, "--paassec-strict-waivers")
+    strict = repo.runpytest(TODAY, "--paassec-strict-waivers", "--paassec-json=report.json")
     assert outcomes(strict) == {"failed": 1}
+    [item] = json.loads((repo.path / "report.json").read_text())["items"]
+    assert item["outcome"] == "xpassed" and item["waiver"]["source"] == ".paassec-waivers.yaml:1"
     strict.stdout.fnmatch_lines(["*[[]XPASS(strict)[]] waiver no longer needed: remove it from .paassec-waivers.yaml:1*"])
 
 

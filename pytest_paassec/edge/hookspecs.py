@@ -103,19 +103,25 @@ def pytest_paassec_parse(relpath: str, format: str, text: str) -> ParsedFile | l
 
 @pytest.hookspec
 def pytest_paassec_platforms(config: pytest.Config) -> list[Platform]:
-    """Contribute platform adapters: detection, resources and normalized views.
+    """Contribute platform adapters: declarations, detection, resources and views.
 
     Return a list of :class:`pytest_paassec.Platform` instances.  An adapter
-    with the ``name`` of a built-in one replaces it.  Its ``subjects`` may
-    include the normalized ``env``, ``images``, ``endpoints`` and
-    ``workload`` views, so cross-platform controls run on it unchanged.
+    with the ``name`` of a built-in one replaces it.  Its ``file_rules``
+    (:class:`pytest_paassec.FileRule`) and ``sniffs``
+    (:class:`pytest_paassec.Sniff`) take part in discovery like the built-in
+    ones; its ``fields`` say which normalized fields it can express, and
+    cross-platform controls run on it wherever it has the fields they read.
+    Its ``subjects`` may include the normalized ``env``, ``images``,
+    ``endpoints``, ``workload`` and ``mounts`` views.
 
     Example::
 
-        from pytest_paassec import Platform
+        from pytest_paassec import FileRule, Platform
 
         class Acme(Platform):
             name = "acme"
+            title = "Acme PaaS"
+            file_rules = (FileRule(r"acme\\.json", "json", rank=85),)
             def detect(self, document):
                 return isinstance(document.data, dict)
             def resources(self, document):
