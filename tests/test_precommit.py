@@ -4,6 +4,7 @@ on a commit's files (a failing compose file fails; other YAML passes)."""
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -34,8 +35,8 @@ def test_the_entry_point_checks_only_deployment_files(tmp_path: Path) -> None:
 
 
 def test_pre_commit_runs_the_hook_from_this_repository(tmp_path: Path) -> None:
-    """pre-commit installs this checkout (a Git repository) into its own
-    environment, as it would from a release tag, and runs the hook."""
+    """pre-commit installs this checkout into its own environment, as it
+    would from a release tag, and runs the hook."""
     repo = tmp_path / "repo"
     repo.mkdir()
     env = {**os.environ, "PRE_COMMIT_HOME": str(tmp_path / "cache"), "GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@e", "GIT_COMMITTER_NAME": "t", "GIT_COMMITTER_EMAIL": "t@e"}
@@ -44,8 +45,15 @@ def test_pre_commit_runs_the_hook_from_this_repository(tmp_path: Path) -> None:
     (repo / "mkdocs.yml").write_text("site_name: docs\n")
     subprocess.run(["git", "add", "."], cwd=repo, check=True)
 
+    # A committed copy of this checkout: pre-commit installs a repository's
+    # committed files, and new modules may not be committed yet.
+    source = tmp_path / "pytest-paassec"
+    shutil.copytree(ROOT, source, ignore=shutil.ignore_patterns(".git", ".nox", ".venv", "__pycache__", "*.egg-info", "build", "work"))
+    for command in (["git", "init", "-q"], ["git", "add", "-A"], ["git", "commit", "-q", "-m", "snapshot"]):
+        subprocess.run(command, cwd=source, check=True, env=env, capture_output=True)
+
     def try_repo(*files: str) -> subprocess.CompletedProcess[str]:
-        return subprocess.run([*PRE_COMMIT, "try-repo", str(ROOT), "paassec", "--files", *files], capture_output=True, text=True, cwd=repo, env=env)
+        return subprocess.run([*PRE_COMMIT, "try-repo", str(source), "paassec", "--files", *files], capture_output=True, text=True, cwd=repo, env=env)
 
     failing = try_repo("docker-compose.yml", "mkdocs.yml")
     assert failing.returncode == 1, failing.stdout[-3000:] + failing.stderr[-3000:]

@@ -7,27 +7,18 @@ one resource, named ``CONTROL-ID[resource.ref]``.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any, Callable
 
 from ..parsing.documents import Document
+from ..parsing.names import clean_ref_part
 
 # A subject is a named part of a resource that controls address: the whole
 # resource, a Kubernetes pod spec, every container...  Each entry is a path
 # (relative to the resource data) and the value there.
 SubjectEntries = list[tuple[tuple, Any]]
 SubjectFinder = Callable[["Resource"], SubjectEntries]
-
-_UNSAFE = re.compile(r"::|[\s@\[\]]+")
-
-
-def clean_ref_part(text: Any) -> str:
-    """A name safe inside an item id: no spaces, ``::``, ``@`` or brackets."""
-    cleaned = _UNSAFE.sub("_", str(text)).strip("_")
-    return cleaned or "_"
-
 
 @dataclass(eq=False)
 class Resource:

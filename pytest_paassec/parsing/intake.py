@@ -22,6 +22,7 @@ from typing import Any, Callable
 from ..errors import LocatedError, ParseError
 from .discovery import Candidate
 from .documents import FORMATS, Document, ParsedFile, decode_text, parse_text, read_text
+from .names import clean_ref_part
 from .selection import relative_path
 
 # A parser for formats the plugin does not know: (relpath, format, text) ->
@@ -136,15 +137,9 @@ def duplicate_key_notices(parsed: ParsedFile) -> list[Notice]:
             "keep one of the two",
             column=duplicate.column,
         )
-        name = f"PAASSEC-DUPKEY[{_clean(duplicate.key)}:{duplicate.line}]"
+        name = f"PAASSEC-DUPKEY[{clean_ref_part(duplicate.key)}:{duplicate.line}]"
         notices.append(Notice(name, error, phase="call", control="PAASSEC-DUPKEY", severity="high", title="Mapping keys must not repeat"))
     return notices
-
-
-def _clean(text: Any) -> str:
-    from ..model.resources import clean_ref_part
-
-    return clean_ref_part(text)
 
 
 def _parse(relpath: str, fmt: str, text: str, parse_other: ParseOther | None) -> ParsedFile:
