@@ -11,6 +11,7 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import pytest
+from acme_plugin import ACME_CONFTEST, ACME_FORMAT_HOOKS
 
 BASELINE = """\
 baseline: base
@@ -236,37 +237,7 @@ def test_third_party_pack_installed_as_a_plugin(repo: pytest.Pytester, tmp_path:
 
 def test_custom_format_through_hooks(pytester: pytest.Pytester) -> None:
     pytester.makeini("[pytest]\npaassec_builtin_baselines = false\n")
-    pytester.makeconftest('''
-import pytest_paassec as paassec
-
-class Acme(paassec.Platform):
-    name = "acme"
-    def detect(self, document):
-        return isinstance(document.data, dict)
-    def resources(self, document):
-        return [self.resource(document, "app", document.data.get("name"), document.data)]
-
-@paassec.control(id="ACME-TLS-001", title="TLS on", severity="high", category="encryption", platforms=["acme"])
-def tls_on(app):
-    if app.get("tls") != "on":
-        yield paassec.violation(["tls"], app.get("tls"), "on")
-
-def pytest_paassec_platforms(config):
-    return [Acme()]
-
-def pytest_paassec_candidate(file_path, config):
-    if file_path.name.endswith(".acme"):
-        return paassec.Candidate(format="acme", platforms=("acme",), by_name=True)
-
-def pytest_paassec_parse(relpath, format, text):
-    if format == "acme":
-        if "!" in text:
-            raise paassec.ParseError(relpath, 2, "no bangs allowed")
-        return [dict(line.split("=", 1) for line in text.splitlines() if "=" in line)]
-
-def pytest_paassec_controls(config):
-    return [tls_on]
-''')
+    pytester.makeconftest(ACME_CONFTEST + ACME_FORMAT_HOOKS)
     pytester.makefile(".acme", shop="name=shop\ntls=off\n", blog="name=blog\ntls=on\n", broken="name=x\n!\n")
     result = pytester.runpytest("-p", "no:randomly")
     result.assert_outcomes(passed=1, failed=1, errors=1)
@@ -276,29 +247,7 @@ def pytest_paassec_controls(config):
 def test_a_contributed_platform_declares_its_own_files(pytester: pytest.Pytester) -> None:
     """A plugin adapter's file rules take part in discovery: no candidate hook needed."""
     pytester.makeini("[pytest]\npaassec_builtin_baselines = false\n")
-    pytester.makeconftest('''
-import pytest_paassec as paassec
-
-class Acme(paassec.Platform):
-    name = "acme"
-    title = "Acme PaaS"
-    file_rules = (paassec.FileRule(r"acme\\.json", "json", rank=85),)
-    def detect(self, document):
-        return isinstance(document.data, dict)
-    def resources(self, document):
-        return [self.resource(document, "app", document.data.get("name"), document.data)]
-
-@paassec.control(id="ACME-TLS-001", title="TLS on", severity="high", category="encryption", platforms=["acme"])
-def tls_on(app):
-    if app.get("tls") != "on":
-        yield paassec.violation(["tls"], app.get("tls"), "on")
-
-def pytest_paassec_platforms(config):
-    return [Acme()]
-
-def pytest_paassec_controls(config):
-    return [tls_on]
-''')
+    pytester.makeconftest(ACME_CONFTEST)
     (pytester.path / "acme.json").write_text('{"name": "shop", "tls": "off"}\n')
     (pytester.path / "other.json").write_text('{"name": "shop", "tls": "off"}\n')
     result = pytester.runpytest("-rA")
