@@ -22,6 +22,7 @@ def test_defaults() -> None:
     assert settings.fail_on == Severity.LOW
     assert settings.max_file_size == DEFAULT_MAX_FILE_SIZE
     assert settings.builtin_baselines and not settings.select
+    assert settings.junit_spool and not make(ini={"paassec_junit_spool": False}).junit_spool
 
 
 def test_cli_wins_over_ini() -> None:

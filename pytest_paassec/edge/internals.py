@@ -40,6 +40,23 @@ a change in pytest shows up there, in this module only.
   pytest-xdist's serialisation read ``reprcrash`` from them.  If they change,
   importing this module fails: every failure text breaks at once, loudly.
 - ``is_pytest_plugin``: pytest's own plugins live in ``_pytest.*`` modules.
+- ``LogXML`` / ``JUNIT_KEY`` / ``junit_reporter_key``: pytest's JUnit
+  writer (``_pytest.junitxml``), which junit.py extends to spool finished
+  test cases to disk.  It relies on (8.0.2 and 9.2.0): the writer is in
+  ``config.stash[xml_key]`` and registered as a plugin by
+  ``_pytest.junitxml.pytest_configure``; ``node_reporter(report_or_id)``
+  appends each new ``_NodeReporter`` to ``node_reporters_ordered`` (the
+  document's order) and keys it in ``node_reporters`` by
+  ``(report.id, report.node)`` (9.2) or ``(report.nodeid, report.node)``
+  (8.x); ``finalize(report)`` pops a finished one, after which nothing
+  changes it and its ``to_xml()`` returns the final element;
+  ``pytest_sessionfinish`` writes the whole document, each case from
+  ``node_reporters_ordered[i].to_xml()`` in order.  If the key changes,
+  spooling finds nothing to spool (pytest's behaviour and memory, nothing
+  wrong); if ``pytest_sessionfinish`` stops iterating
+  ``node_reporters_ordered``, the report cannot be assembled and the run
+  says so, naming ``paassec_junit_spool = false`` (the tests in
+  tests/test_junit_spool.py compare both writers' documents).
 """
 
 from __future__ import annotations
@@ -48,10 +65,12 @@ from typing import Any
 
 import pytest
 from _pytest._code.code import ReprEntryNative, ReprExceptionInfo, ReprFileLocation, ReprTraceback
+from _pytest.junitxml import LogXML, xml_key
 
 from ..reporting.failures import PreparedFailure
 
 PYTEST_PLUGIN_PREFIX = "_pytest."
+JUNIT_KEY = xml_key
 
 
 def test_report(
@@ -146,3 +165,11 @@ def prepared_repr(failure: PreparedFailure) -> ReprExceptionInfo:
 
 def is_pytest_plugin(module_name: str) -> bool:
     return module_name.startswith(PYTEST_PLUGIN_PREFIX)
+
+
+def junit_reporter_key(report: Any) -> tuple[Any, Any]:
+    """The key of a report's test case in ``LogXML.node_reporters``."""
+    node_id = getattr(report, "id", None)
+    if node_id is None:  # pytest 8.x
+        node_id = report.nodeid
+    return node_id, getattr(report, "node", None)

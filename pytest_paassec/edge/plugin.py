@@ -8,7 +8,7 @@ from typing import Any, Generator
 import pytest
 
 from ..errors import SettingsError
-from . import fixture_controls, hookspecs
+from . import fixture_controls, hookspecs, junit
 from .collect import deployment_file, session_error_items, unfollowable_deployment_files
 from .governance import GovernanceReports
 from .header import collection_lines, header_lines
@@ -17,7 +17,7 @@ from .paths import ignore_collect
 from .protocol import choose, choose_after_collection
 from .roots import add_to_arguments
 from .runner import lean_enabled, run_item, run_loop, runs_own_loop, standard_report
-from .settings import FLAGS, OPTIONS, option_reader, resolve
+from .settings import FLAGS, OPTIONS, TRUE_BY_DEFAULT, option_reader, resolve
 from .state import STATE, SessionState, contributed_platforms, load_catalog
 
 
@@ -33,7 +33,7 @@ def pytest_addoption(parser: pytest.Parser) -> None:
             if ini_type == "bool":
                 kwargs = {"action": "store_true"}
             group.addoption(flag, dest=ini, default=None, help=help_text, **kwargs)
-        default: Any = ini == "paassec_builtin_baselines" if ini_type == "bool" else None
+        default: Any = ini in TRUE_BY_DEFAULT if ini_type == "bool" else None
         parser.addini(ini, help_text, type=ini_type, default=default)  # type: ignore[arg-type]
     for flag, dest, help_text in FLAGS:
         group.addoption(flag, dest=dest, action="store_true", default=False, help=help_text)
@@ -58,6 +58,12 @@ def pytest_configure(config: pytest.Config) -> None:
     config.pluginmanager.register(RunObserver(state, config), "paassec-observer")
     config.pluginmanager.register(GovernanceReports(state, config), "paassec-governance")
     config.pluginmanager.register(fixture_controls, "paassec-fixture-controls")
+
+
+@pytest.hookimpl(trylast=True, specname="pytest_configure")
+def pytest_configure_junit(config: pytest.Config) -> None:
+    # After _pytest.junitxml's pytest_configure has registered its writer.
+    junit.install(config, config.stash[STATE].settings.junit_spool)
 
 
 def pytest_report_header(config: pytest.Config) -> list[str]:

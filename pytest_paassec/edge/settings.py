@@ -41,7 +41,10 @@ OPTIONS: tuple[tuple[str | None, str, str, str], ...] = (
     ("--paassec-sarif", "paassec_sarif", "string", "write a SARIF 2.1.0 report to this path"),
     ("--paassec-json", "paassec_json", "string", "write a JSON report to this path"),
     (None, "paassec_roots", "args", "where deployment files are also collected when pytest runs without path arguments (default: the rootdir)"),
+    (None, "paassec_junit_spool", "bool", "with --junitxml, keep finished test cases in a spool file next to the report instead of in memory; the report is the same (default true)"),
 )
+# Bool ini keys that are on unless turned off.
+TRUE_BY_DEFAULT = ("paassec_builtin_baselines", "paassec_junit_spool")
 # Flags with no ini twin: (flag, dest, help).
 FLAGS: tuple[tuple[str, str, str], ...] = (
     ("--paassec-update-known-findings", "paassec_update_known_findings", "write the current failures to the known-findings file"),
@@ -69,6 +72,7 @@ class Settings:
     json: Path | None = None
     roots: tuple[str, ...] = ()
     protocol: str = "auto"
+    junit_spool: bool = True
 
     @property
     def wants_findings(self) -> bool:
@@ -205,6 +209,7 @@ def resolve(get_option: Any, get_ini: Any, rootdir: Path) -> Settings:
         json=path("paassec_json", "paassec_json"),
         roots=_words(get_ini("paassec_roots")),
         protocol=protocol,
+        junit_spool=get_ini("paassec_junit_spool") is None or _truthy(get_ini("paassec_junit_spool")),
     )
 
 
