@@ -41,11 +41,14 @@ GNU_TIME = "/usr/bin/time"
 PY = sys.executable
 TARGETS = {
     # name: (target, comparison, meaning)
-    "plugin_vs_checkov_wall": (0.7, "<=", "plugin wall / Checkov wall, Kubernetes corpus, JUnit on"),
+    "plugin_vs_checkov_wall": (0.55, "<=", "plugin wall / Checkov wall, Kubernetes corpus, JUnit on"),
     "plugin_vs_checkov_memory": (0.5, "<=", "plugin peak / Checkov peak, Kubernetes corpus, JUnit on"),
     "plugin_item_vs_floor_item": (0.6, "<=", "whole-process cost per control item / per empty default item, same item count"),
+    "plugin_item_vs_floor_memory": (None, "", "peak MB per 1,000 control items / per 1,000 empty default items, same item count"),
     "startup_plugin_vs_bare": (1.5, "<=", "median `pytest --co` in an empty dir, plugin on / -p no:paassec"),
     "large_vs_base_per_item": (1.15, "<=", "time per item at the large corpus / at the base corpus"),
+    "large_vs_base_memory_per_item": (1.15, "<=", "peak MB per 1,000 items at the large corpus / at the base corpus (--tb=line both)"),
+    "large_peak_vs_4gb": (1.0, "<=", "peak MB of the large run / 4,096 MB"),
     "xdist_vs_plain": (None, "", "`-n 2` wall / plain wall (same flags otherwise)"),
     "plugin_vs_trivy_wall": (None, "", "plugin wall / Trivy wall"),
     "plugin_vs_trivy_memory": (None, "", "plugin peak / Trivy peak"),
@@ -132,10 +135,19 @@ class Result:
             return None
         return self.wall_s / self.items * 1e6
 
+    @property
+    def mb_per_1000_items(self) -> float | None:
+        """Peak memory over items: start-up and parsed files included, like µs/item."""
+        peak = self.peak_mb
+        if peak is None or not self.items:
+            return None
+        return peak / self.items * 1000
+
     def to_json(self) -> dict[str, Any]:
         data = asdict(self)
         data["peak_mb"] = self.peak_mb
         data["per_item_us"] = self.per_item_us
+        data["mb_per_1000_items"] = self.mb_per_1000_items
         return data
 
 
@@ -685,9 +697,17 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         ratio(reference.per_item_us, floor.per_item_us) if reference.ok and floor.ok else None,
         f"{ref_label} ({reference.items} items) / floor ({floor.items} items)",
     )
+    rec(
+        "plugin_item_vs_floor_memory",
+        ratio(reference.mb_per_1000_items, floor.mb_per_1000_items) if reference.ok and floor.ok else None,
+        f"{ref_label} ({reference.items} items) / floor ({floor.items} items)",
+    )
     rec("startup_plugin_vs_bare", ratio(results["startup_plugin"].wall_s, results["startup_bare"].wall_s), "medians")
     if large is not None:
-        rec("large_vs_base_per_item", ratio(large.per_item_us, plugin_tbline.per_item_us) if large.ok and plugin_tbline.ok else None, f"{large.name} / {plugin_tbline.name}")
+        both = large.ok and plugin_tbline.ok
+        rec("large_vs_base_per_item", ratio(large.per_item_us, plugin_tbline.per_item_us) if both else None, f"{large.name} / {plugin_tbline.name}")
+        rec("large_vs_base_memory_per_item", ratio(large.mb_per_1000_items, plugin_tbline.mb_per_1000_items) if both else None, f"{large.name} / {plugin_tbline.name}")
+        rec("large_peak_vs_4gb", ratio(large.peak_mb, 4096.0) if large.ok else None, f"{large.name} peak MB / 4096")
     if xdist is not None:
         rec("xdist_vs_plain", ratio(xdist.wall_s, plugin_tbline.wall_s) if xdist.ok and plugin_tbline.ok else None, f"{xdist.name} / {plugin_tbline.name}")
     rec("default_tb_vs_tbline", ratio(plugin_default.wall_s, plugin_tbline.wall_s) if plugin_default.ok and plugin_tbline.ok else None, "plugin_k8s / plugin_k8s_tbline")
@@ -738,10 +758,11 @@ def render(report: dict[str, Any]) -> str:
                 f"{m['wall_s']:.2f}" if m["wall_s"] is not None else "",
                 f"{m['peak_mb']:.0f}" if m["peak_mb"] is not None else "",
                 f"{m['per_item_us']:.0f}" if m["per_item_us"] is not None else "",
+                f"{m['mb_per_1000_items']:.2f}" if m.get("mb_per_1000_items") is not None else "",
                 "ok" if m["ok"] else ("FAILED: " + m["note"])[:60],
             ]
         )
-    table = tabulate(rows, headers=["measurement", "items", "wall s", "peak MB", "µs/item", "status"], tablefmt="github")
+    table = tabulate(rows, headers=["measurement", "items", "wall s", "peak MB", "µs/item", "MB/1k items", "status"], tablefmt="github")
     ratio_rows = []
     for name, r in report["ratios"].items():
         met = {True: "yes", False: "NO", None: "-"}[r["met"]]

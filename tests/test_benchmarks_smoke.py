@@ -28,7 +28,7 @@ MEASUREMENTS = (
     "plugin_all",
     "floor",
 )
-MEASUREMENT_KEYS = ("name", "cmd", "wall_s", "rc", "peak_mb", "maxrss_mb", "tree_pss_mb", "items", "outcomes", "ok", "per_item_us")
+MEASUREMENT_KEYS = ("name", "cmd", "wall_s", "rc", "peak_mb", "maxrss_mb", "tree_pss_mb", "items", "outcomes", "ok", "per_item_us", "mb_per_1000_items")
 
 
 def _tree(folder: Path) -> dict[str, bytes]:
@@ -93,7 +93,7 @@ def test_runner_quick_writes_the_report(tmp_path: Path) -> None:
     # Every platform's files became items: the whole corpus has more than its Kubernetes part.
     assert measurements["plugin_all"]["items"] > measurements["plugin_k8s"]["items"]
     assert measurements["plugin_k8s"]["outcomes"]["error"] == 0, "the plugin reported input errors on the generated corpus"
-    for name in ("plugin_item_vs_floor_item", "startup_plugin_vs_bare"):
+    for name in ("plugin_item_vs_floor_item", "plugin_item_vs_floor_memory", "startup_plugin_vs_bare"):
         assert report["ratios"][name]["value"] > 0, name
     assert report["failures"] == []
     assert "| measurement" in proc.stdout and "JSON:" in proc.stdout

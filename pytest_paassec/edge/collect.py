@@ -168,13 +168,17 @@ class DeploymentFile(pytest.File):
 
     def _items(self, plan: Plan, waivers: Assignment) -> Iterator[pytest.Item]:
         names: dict[str, int] = {}
+        heads: dict[str, Any] = {}  # the ids of one control's items share their head
         for resource, control in plan.checks:
-            name = f"{control.id}[{resource.ref}]"
+            params = resource.ref
+            name = f"{control.id}[{params}]"
             seen = names[name] = names.get(name, 0) + 1
             if seen > 1:
-                name = f"{control.id}[{resource.ref}~{seen}]"
+                params = f"{resource.ref}~{seen}"
+                name = f"{control.id}[{params}]"
             waiver = waivers.waiver_for(control.id, resource) if waivers.by_check else None
-            yield ControlItem.from_parent(self, name=name, nodeid=self.child_id(name), control=control, resource=resource, waiver=waiver)
+            nodeid = internals.item_id(self, control.id, params, heads)
+            yield ControlItem.from_parent(self, name=name, nodeid=nodeid, control=control, resource=resource, waiver=waiver)
 
     def _notice(self, notice: Notice, platform: str | None = None) -> NoticeItem:
         return NoticeItem.from_parent(
@@ -190,49 +194,131 @@ class DeploymentFile(pytest.File):
         )
 
 
-def _marker_for(control: Control, platform: str, cache: dict) -> Any:
-    key = (control.id, platform)
-    mark = cache.get(key)
-    if mark is None:
-        mark = cache[key] = getattr(pytest.mark, MARKER)(
-            control=control.id, severity=control.severity.label, platform=platform, category=control.category
-        )
-    return mark
+def _shared(session: pytest.Session, key: tuple, make: Any) -> Any:
+    """One object per key for the whole session (marks, keyword sets)."""
+    cache = session.stash.setdefault(_SHARED, {})
+    found = cache.get(key)
+    if found is None:
+        found = cache[key] = make()
+    return found
+
+
+def _marker_for(session: pytest.Session, control: Control, platform: str) -> Any:
+    return _shared(
+        session,
+        ("mark", control.id, platform),
+        lambda: getattr(pytest.mark, MARKER)(control=control.id, severity=control.severity.label, platform=platform, category=control.category),
+    )
+
+
+_NO_VIOLATIONS: tuple[Violation, ...] = ()
 
 
 class ControlItem(pytest.Item):
-    """One control checked on one resource."""
+    """One control checked on one resource.
+
+    At 100,000 items every per-item object counts, so an item holds slots
+    rather than a ``__dict__``, shares what its siblings share (its mark,
+    its ``-k`` words, the halves of its JUnit properties) and makes
+    ``keywords``, ``stash``, report sections and ``user_properties`` only
+    when something asks for them (see internals.ITEM_ATTRIBUTES).
+    """
+
+    __slots__ = (
+        "control",
+        "resource",
+        "waiver",
+        "_violations",
+        "_findings",
+        "own_markers",
+        "extra_keyword_matches",
+        "_keywords",
+        "_stash",
+        "_sections",
+        "_properties",
+    )
 
     def __init__(self, *, control: Control, resource: Resource, waiver: Waiver | None = None, **kwargs: Any) -> None:
         super().__init__(**kwargs)
+        # Drop what Node/Item.__init__ just made: each is rebuilt on first use.
+        self._keywords = self._stash = self._sections = self._properties = None
         self.control = control
         self.resource = resource
         self.waiver = waiver
-        self._violations: list[Violation] = []  # the last run's
+        self._violations: list[Violation] | tuple[Violation, ...] = _NO_VIOLATIONS  # the last run's
         self._findings: list[Finding] | None = None  # their fingerprints, made when asked for
-        file: DeploymentFile = self.parent  # type: ignore[assignment]
-        marks = file.session.stash.setdefault(_MARK_CACHE, {})
-        self.add_marker(_marker_for(control, resource.platform, marks))
+        session = self.session
+        # What add_marker does, without building keywords now (see keywords).
+        self.own_markers = [_marker_for(session, control, resource.platform).mark]
+        # -k matches these words as it matches names and markers.
+        words = (control.severity.label, control.category, resource.platform)
+        self.extra_keyword_matches = _shared(session, ("words", *words), lambda: frozenset(words))
         if waiver is not None:
             governance = self.config.stash[STATE].governance
             if not waiver.expired(governance.today):
                 # pytest's own xfail: XFAIL while it fails, XPASS once it passes.
                 self.add_marker(pytest.mark.xfail(reason=f"waived: {waiver.describe()}", strict=governance.strict, run=True))
-        # -k matches these words as it matches names and markers.
-        self.extra_keyword_matches.update((control.severity.label, control.category, resource.platform))
-        self._line = resource.line
-        # The pairs are built once per control and once per resource and
-        # shared: at 100,000 items, one tuple per pair per item adds up.
-        head, tail = control.report_properties
-        self.user_properties = [*head, *resource.report_properties, *tail]
+
+    @property
+    def keywords(self) -> Any:  # type: ignore[override]
+        if self._keywords is None:
+            self._keywords = internals.node_keywords(self)
+            self._keywords[MARKER] = _marker_for(self.session, self.control, self.resource.platform).mark
+        return self._keywords
+
+    @keywords.setter
+    def keywords(self, value: Any) -> None:
+        self._keywords = value
+
+    @property
+    def stash(self) -> pytest.Stash:  # type: ignore[override]
+        if self._stash is None:
+            self._stash = pytest.Stash()
+        return self._stash
+
+    @stash.setter
+    def stash(self, value: pytest.Stash) -> None:
+        self._stash = value
+
+    # Node's deprecated alias of stash (a slot of Node's): the same object.
+    _store = stash
+
+    @property
+    def _report_sections(self) -> list[tuple[str, str, str]]:
+        if self._sections is None:
+            self._sections = []
+        return self._sections
+
+    @_report_sections.setter
+    def _report_sections(self, value: list[tuple[str, str, str]]) -> None:
+        self._sections = value
+
+    @property
+    def user_properties(self) -> list[tuple[str, object]]:  # type: ignore[override]
+        if self._properties is None:
+            self._properties = self.report_properties()
+        return self._properties
+
+    @user_properties.setter
+    def user_properties(self, value: list[tuple[str, object]]) -> None:
+        self._properties = value
+
+    def report_properties(self) -> list[tuple[str, object]]:
+        """The JUnit properties: ``user_properties`` once anyone touched it,
+        else built from the control's and the resource's shared pairs."""
+        if self._properties is not None:
+            return self._properties
+        head, tail = self.control.report_properties
+        return [*head, *self.resource.report_properties, *tail]
 
     @property
     def ihook(self) -> Any:
         return self.parent.ihook  # type: ignore[union-attr]
 
     def violations(self) -> list[Violation]:
-        self._violations, self._findings = self.control.evaluate(self.resource), None
-        return self._violations
+        violations = self.control.evaluate(self.resource)
+        self._violations, self._findings = violations or _NO_VIOLATIONS, None
+        return violations
 
     def findings(self) -> list[Finding]:
         if self._findings is None:
@@ -282,14 +368,14 @@ class ControlItem(pytest.Item):
         return super().repr_failure(excinfo, style=style)
 
     def reportinfo(self) -> tuple[Path, int, str]:
-        return self.path, self._line - 1, self.name
+        return self.path, self.resource.line - 1, self.name
 
-    @cached_property
-    def location(self) -> tuple[str, int | None, str]:
+    @property
+    def location(self) -> tuple[str, int | None, str]:  # type: ignore[override]
         # What pytest derives from reportinfo, with the file part computed
-        # once per file rather than once per item.
+        # once per file; not cached (a tuple per item), it is cheap to make.
         file: DeploymentFile = self.parent  # type: ignore[assignment]
-        return (file.location_path, self._line - 1, self.name)
+        return (file.location_path, self.resource.line - 1, self.name)
 
 
 class NoticeItem(pytest.Item):
@@ -348,4 +434,4 @@ class NoticeItem(pytest.Item):
         return self.path, (self.error.line or 1) - 1, self.name
 
 
-_MARK_CACHE = pytest.StashKey[dict]()
+_SHARED = pytest.StashKey[dict]()

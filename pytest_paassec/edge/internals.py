@@ -18,10 +18,31 @@ a change in pytest shows up there, in this module only.
   that changes, lean reports differ from standard ones (-k on reports,
   JUnit consumers); ``test_lean_reports_carry_the_keywords_pytest_would_build``
   compares them.
-- ``child_id``: builds a child's structured id with ``id.child(name)
-  .with_params(params)`` (pytest 9.2).  Without it (8.x) the string
-  ``"<file id>::<name>"``; if the methods change, ids are strings again
-  (correct, slower at 100,000 items).
+- ``child_id`` / ``item_id``: build a child's structured id with
+  ``id.child(name).with_params(params)`` (pytest 9.2); ``item_id`` keeps
+  the ``id.child(name)`` part per (file, control) so the items of one
+  control in one file share its ``names`` tuple, and takes the params
+  string as given (the resource's ref, shared by its items).  Without
+  ``id`` (8.x) the string ``"<file id>::<name>"``; if the methods change,
+  ids are strings again (correct, slower and larger at 100,000 items).
+- ``node_keywords``: ``_pytest.mark.structures.NodeKeywords``, the mapping
+  ``Node.__init__`` puts in ``keywords`` (8.0 to 9.2).  Control items build
+  it only when something reads ``item.keywords`` (standard reports,
+  ``add_marker``, user code): ``-k`` does not read it (it reads names,
+  ``extra_keyword_matches`` and markers, 8.0 to 9.2).  If it moves,
+  importing this module fails loudly.
+- ``ITEM_ATTRIBUTES``: the instance attributes ``Node.__init__`` and
+  ``Item.__init__`` assign outside ``Node.__slots__`` (8.0 to 9.2):
+  ``keywords``, ``own_markers``, ``extra_keyword_matches``, ``stash``,
+  ``_report_sections``, ``user_properties``.  Control items give each a
+  slot or a lazy property, so they carry no per-item ``__dict__``.  If
+  pytest adds an attribute, items get a ``__dict__`` again (more memory,
+  nothing wrong); if it renames one, a slot goes unused.
+- ``extra_keyword_matches`` shared: control items of one (severity,
+  category, platform) share one ``frozenset``; pytest only iterates it
+  (``Node.listextrakeywords``, 8.0 to 9.2).  Code that ``.add``s to a
+  control item's set fails loudly (frozenset) instead of leaking words to
+  its siblings.
 - ``teardown_exact``: ``session._setupstate.teardown_exact(nextitem)``, the
   call that ends every standard protocol run (8.0 to 9.2).  If it goes, the
   lean loop would leave neighbouring Python tests' fixtures set up too long.
@@ -66,6 +87,7 @@ from typing import Any
 import pytest
 from _pytest._code.code import ReprEntryNative, ReprExceptionInfo, ReprFileLocation, ReprTraceback
 from _pytest.junitxml import LogXML, xml_key
+from _pytest.mark.structures import NodeKeywords
 
 from ..reporting.failures import PreparedFailure
 
@@ -123,11 +145,30 @@ def report_keywords(item: pytest.Item) -> dict[str, int]:
 def child_id(parent: pytest.Node, name: str) -> Any:
     """The node id of a child named ``name`` (``"ID[params]"`` in pytest 9.2's
     structure, so --lf and --ff recognise what they read back from the cache)."""
-    parent_id = getattr(parent, "id", None)
-    if hasattr(parent_id, "with_params") and name.endswith("]") and "[" in name:
+    if name.endswith("]") and "[" in name:
         head, _, params = name.partition("[")
-        return parent_id.child(head).with_params(params[:-1])  # type: ignore[union-attr]
+        return item_id(parent, head, params[:-1], {})
     return f"{parent.nodeid}::{name}"
+
+
+def item_id(parent: pytest.Node, head: str, params: str, heads: dict[str, Any]) -> Any:
+    """The node id of the child ``head[params]``; ``heads`` keeps the
+    ``parent.id.child(head)`` of each head for the next child."""
+    parent_id = getattr(parent, "id", None)
+    if not hasattr(parent_id, "with_params"):
+        return f"{parent.nodeid}::{head}[{params}]"
+    base = heads.get(head)
+    if base is None:
+        base = heads[head] = parent_id.child(head)  # type: ignore[union-attr]
+    return base.with_params(params)
+
+
+def node_keywords(node: pytest.Node) -> Any:
+    """A fresh ``keywords`` mapping for ``node``, as ``Node.__init__`` makes it."""
+    return NodeKeywords(node)
+
+
+ITEM_ATTRIBUTES = ("keywords", "own_markers", "extra_keyword_matches", "stash", "_report_sections", "user_properties")
 
 
 def teardown_exact(session: pytest.Session, nextitem: pytest.Item | None) -> None:

@@ -63,7 +63,7 @@ def run_lean(item: ControlItem, nextitem: Any) -> bool:
     nodeid, location = item.nodeid, item.location
     report_id = internals.report_id(item)
     keywords = internals.report_keywords(item)
-    properties = item.user_properties
+    properties = item.report_properties()
     now = time.time()
     ihook.pytest_runtest_logstart(nodeid=nodeid, location=location)
     ihook.pytest_runtest_logreport(report=quiet(internals.test_report(report_id, location, keywords, "passed", None, "setup", 0.0, now, properties)))
@@ -74,12 +74,12 @@ def run_lean(item: ControlItem, nextitem: Any) -> bool:
     if data is not None:
         call.paassec = data  # type: ignore[attr-defined]
     ihook.pytest_runtest_logreport(report=call)
-    ihook.pytest_runtest_logreport(report=_teardown(item, nextitem, keywords, now))
+    ihook.pytest_runtest_logreport(report=_teardown(item, nextitem, keywords, properties, now))
     ihook.pytest_runtest_logfinish(nodeid=nodeid, location=location)
     return True
 
 
-def _teardown(item: ControlItem | NoticeItem, nextitem: Any, keywords: dict[str, int], now: float) -> pytest.TestReport:
+def _teardown(item: ControlItem | NoticeItem, nextitem: Any, keywords: dict[str, int], properties: list[tuple[str, object]], now: float) -> pytest.TestReport:
     """Tear down what ``nextitem`` does not share, as the default protocol does."""
     if item.session.shouldfail or item.session.shouldstop:
         nextitem = None
@@ -93,7 +93,7 @@ def _teardown(item: ControlItem | NoticeItem, nextitem: Any, keywords: dict[str,
         call = pytest.CallInfo.from_call(reraise, when="teardown")
         return item.ihook.pytest_runtest_makereport(item=item, call=call)
     report_id = internals.report_id(item)
-    return quiet(internals.test_report(report_id, item.location, keywords, "passed", None, "teardown", 0.0, now, item.user_properties))
+    return quiet(internals.test_report(report_id, item.location, keywords, "passed", None, "teardown", 0.0, now, properties))
 
 
 def quiet(report: pytest.TestReport) -> pytest.TestReport:
@@ -129,7 +129,7 @@ def run_notice(item: NoticeItem, nextitem: Any) -> None:
     else:
         ihook.pytest_runtest_logreport(report=quiet(internals.test_report(nodeid, location, keywords, "passed", None, "setup", 0.0, now, properties)))
         ihook.pytest_runtest_logreport(report=internals.test_report(nodeid, location, keywords, "failed", item.error_repr(), "call", 0.0, now, properties))
-    ihook.pytest_runtest_logreport(report=_teardown(item, nextitem, keywords, now))
+    ihook.pytest_runtest_logreport(report=_teardown(item, nextitem, keywords, properties, now))
     ihook.pytest_runtest_logfinish(nodeid=nodeid, location=location)
 
 
