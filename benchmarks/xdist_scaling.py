@@ -7,7 +7,8 @@ Runs the plugin on a generated corpus (benchmarks/corpus.py, every platform)
 with JUnit on, once per worker count and repeat, and reports the median wall
 time, the peak memory of the whole process tree (controller and workers;
 PSS sampled as in run.py, or the largest process's RSS if that is larger) and
-the JUnit test case count, which must be the same at every ``-n``.
+the JUnit test case count, which must be the same at every ``-n``, and the
+1-minute load average before each run (other work on the machine skews it).
 
 On a machine with fewer cores than workers the extra workers are simulated
 by oversubscription: they share the cores, so the numbers show what the
@@ -50,6 +51,7 @@ def measure_workers(corpus: Path, workers: int, repeat: int, work: Path) -> dict
         "wall_s": round(statistics.median(r.wall_s or 0.0 for r in results), 2),
         "walls_s": [r.wall_s for r in results],
         "peak_mb": round(max(r.peak_mb or 0.0 for r in results), 1),
+        "loadavg_before": max(r.loadavg_before or 0.0 for r in results),  # other work on the machine
         "testcases": cases,
         "outcomes": outcomes,
     }
@@ -61,12 +63,12 @@ def render(report: dict[str, Any]) -> str:
         f"corpus: {report['manifests']} manifests (all platforms), {report['rows'][0]['testcases']} test cases; "
         f"{report['cores']} cores; median of {report['repeat']}",
         "",
-        "| -n | wall s | vs no xdist | peak MB (process tree) |",
-        "|---:|---:|---:|---:|",
+        "| -n | wall s | vs no xdist | peak MB (process tree) | load before (max) |",
+        "|---:|---:|---:|---:|---:|",
     ]
     for row in report["rows"]:
         label = "1 (no xdist)" if row["workers"] == 1 else str(row["workers"])
-        lines.append(f"| {label} | {row['wall_s']:.2f} | {row['wall_s'] / base:.2f}x | {row['peak_mb']:.0f} |")
+        lines.append(f"| {label} | {row['wall_s']:.2f} | {row['wall_s'] / base:.2f}x | {row['peak_mb']:.0f} | {row['loadavg_before']:.1f} |")
     return "\n".join(lines)
 
 
