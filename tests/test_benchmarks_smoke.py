@@ -103,3 +103,16 @@ def test_runner_quick_writes_the_report(tmp_path: Path) -> None:
 def test_corpus_rejects_bad_sizes(tmp_path: Path, argv: list[str]) -> None:
     proc = subprocess.run([sys.executable, str(BENCH / "corpus.py"), str(tmp_path / "x"), *argv], capture_output=True, text=True, timeout=60)
     assert proc.returncode == 2
+
+
+def test_xdist_scaling_runs(tmp_path: Path) -> None:
+    out = tmp_path / "scaling.json"
+    completed = subprocess.run(
+        [sys.executable, str(BENCH / "xdist_scaling.py"), "--manifests", "2", "--workers", "1,2", "--repeat", "1", "--work", str(tmp_path), "--json", str(out)],
+        capture_output=True, text=True,
+    )
+    assert completed.returncode == 0, completed.stdout[-2000:] + completed.stderr[-2000:]
+    rows = json.loads(out.read_text())["rows"]
+    assert [row["workers"] for row in rows] == [1, 2]
+    assert rows[0]["testcases"] == rows[1]["testcases"] > 0 and all(row["peak_mb"] > 0 for row in rows)
+    assert "| 1 (no xdist) |" in completed.stdout

@@ -137,6 +137,11 @@ class GovernanceReports:
         self.written: list[str] = []
         self.unused_file_waivers: list[Waiver] = []
         self.fixed: list[KnownFinding] = []
+        # What this run left out (-k, -m, a pytest-split group): waivers of
+        # items it did not run match something, and known findings of checks
+        # it did not run are neither fixed nor dropped from the file.
+        self.unseen_waivers: set[str] = set()
+        self.unseen_checks: set[tuple[str, str]] = set()  # (file, control)
 
     @pytest.hookimpl(wrapper=True, tryfirst=True)  # outermost: sees pytest's xfail verdict
     def pytest_runtest_makereport(self, item: pytest.Item, call: pytest.CallInfo[None]) -> Any:
@@ -150,6 +155,21 @@ class GovernanceReports:
         # xdist workers judge waivers with the controller's today.
         node.workerinput["paassec_today"] = self.state.settings.today.isoformat()
 
+    def pytest_deselected(self, items: list[pytest.Item]) -> None:
+        for item in items:
+            if hasattr(item, "report_data"):  # a control item
+                if item.waiver is not None:  # type: ignore[attr-defined]
+                    self.unseen_waivers.add(item.waiver.source)  # type: ignore[attr-defined]
+                self.unseen_checks.add((dict(item.user_properties).get("paassec.file", ""), item.control.id))  # type: ignore[attr-defined]
+
+    @pytest.hookimpl(optionalhook=True)
+    def pytest_testnodedown(self, node: Any, error: Any) -> None:
+        # Under xdist each worker deselects (the same items): it sends them in
+        # its workeroutput, read here on the controller.
+        waivers, checks = getattr(node, "workeroutput", {}).get("paassec_unseen", ([], []))
+        self.unseen_waivers.update(waivers)
+        self.unseen_checks.update((file, control) for file, control in checks)
+
     def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
         if not report.user_properties or not (report.when == "call" or report.failed or report.skipped):
             return
@@ -161,17 +181,19 @@ class GovernanceReports:
 
     def pytest_sessionfinish(self, session: pytest.Session) -> None:
         if hasattr(self.config, "workerinput"):
+            self.config.workeroutput["paassec_unseen"] = (sorted(self.unseen_waivers), [list(c) for c in sorted(self.unseen_checks)])
             return  # the controller writes, from every worker's reports
         settings = self.state.settings
         records = self.book.sorted()
         if not records and not any((settings.sarif, settings.json, settings.update_known_findings)):
             return
         governance = self.state.governance
-        used = {r.waiver["source"] for r in records if r.waiver}
+        used = {r.waiver["source"] for r in records if r.waiver} | self.unseen_waivers
         self.unused_file_waivers = [w for w in governance.waivers if w.source not in used]
         present, files = current_findings(records)
+        looked_at = {k for k in governance.known.values() if k.file in files and (k.file, k.control) not in self.unseen_checks}
         if governance.known_file:
-            self.fixed = sorted(k for k in governance.known.values() if k.file in files and k.fingerprint not in present)
+            self.fixed = sorted(k for k in looked_at if k.fingerprint not in present)
         rules = rule_metadata(self.state)
         version = package_version()
         if settings.sarif is not None:
@@ -181,7 +203,7 @@ class GovernanceReports:
             write_json(settings.json, json_document(records, rules, version=version, today=settings.today.isoformat()))
             self.written.append(f"JSON: {relative_path(settings.json, self.config.rootpath)}")
         if settings.update_known_findings and settings.known_findings is not None:
-            kept = [k for k in governance.known.values() if k.file not in files]  # files this run did not look at
+            kept = [k for k in governance.known.values() if k not in looked_at]  # checks this run did not run
             write_known(settings.known_findings, kept + list(present.values()))
             self.written.append(f"known findings: {governance.known_file} ({len(kept) + len(present)} findings)")
         if governance.strict and self.unused_file_waivers and session.exitstatus == pytest.ExitCode.OK:
