@@ -47,3 +47,8 @@ class BaselineError(LocatedError):
 
 class SettingsError(PaasSecError):
     """An invalid option or ini value; the message names where it came from."""
+
+
+class CoverageNote(LocatedError):
+    """Not an error: what a recognised file holds when no control applies to
+    it (the PAASSEC-COVERAGE item carries it, located like any notice)."""

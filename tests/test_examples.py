@@ -5,7 +5,9 @@ Layout: ``tests/examples/<platform>/<CONTROL-ID>/<outcome>[-N]/`` where
 under the names the platform uses (``fly.toml``, ``.do/app.yaml``...).
 
 For each example folder the control must apply to at least one resource,
-and every one of its checks must fail (``fail``) or pass (``pass``).  A
+and every one of its checks must fail (``fail``) or pass (``pass``).  The
+files of one folder are scanned together, as one run: controls that read
+other files (``subject: repository``) see all of them.  A
 control with no example of either kind fails ``test_every_control_has_examples``.
 """
 
@@ -17,7 +19,7 @@ import pytest
 
 from pytest_paassec.parsing.discovery import classify
 from pytest_paassec.rules.catalog import build_catalog
-from pytest_paassec.rules.engine import scan_file
+from pytest_paassec.rules.engine import scan_files
 
 EXAMPLES = Path(__file__).parent / "examples"
 CATALOG = build_catalog([])
@@ -30,12 +32,10 @@ def example_dirs() -> list[Path]:
 def outcomes(example: Path, control_id: str) -> list[tuple[str, bool]]:
     """(resource ref, passed) for every check of ``control_id`` in the folder."""
     results = []
-    for path in sorted(p for p in example.rglob("*") if p.is_file()):
-        relpath = path.relative_to(example).as_posix()
-        if classify(Path(relpath)) is None:
-            continue
-        parsed, checks = scan_file(path, relpath, CATALOG)
-        assert parsed is not None and parsed.error is None, f"{path}: {parsed.error if parsed else 'not a deployment file'}"
+    files = [(p, p.relative_to(example).as_posix()) for p in sorted(example.rglob("*")) if p.is_file()]
+    scanned = scan_files([(path, relpath) for path, relpath in files if classify(Path(relpath)) is not None], CATALOG)
+    for relpath, (parsed, checks) in scanned.items():
+        assert parsed is not None and parsed.error is None, f"{example / relpath}: {parsed.error if parsed else 'not a deployment file'}"
         results.extend((resource.ref, not violations) for resource, control, violations in checks if control.id == control_id)
     return results
 

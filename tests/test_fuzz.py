@@ -39,6 +39,7 @@ from hypothesis import strategies as st
 
 from pytest_paassec.errors import ParseError
 from pytest_paassec.model.quantity import parse_quantity
+from pytest_paassec.model.repository import Repository
 from pytest_paassec.parsing.discovery import classify
 from pytest_paassec.parsing.documents import FORMATS, Document, ParsedFile, parse_text
 from pytest_paassec.rules.catalog import build_catalog
@@ -526,6 +527,7 @@ def test_any_document_shape_is_checked_without_exceptions(name: str, document: d
     if parsed.error is not None:
         return
     plan = plan_checks(parsed, candidate, builtin_catalog())
+    repository = Repository(plan.resources)
     for resource, control in plan.checks:
-        for violation in control.evaluate(resource):
+        for violation in control.evaluate(resource, repository):
             assert isinstance(violation.render(), str)

@@ -20,6 +20,7 @@ from pytest_paassec.governance.waivers import (
     file_waivers,
     parse_inline,
 )
+from pytest_paassec.model.repository import Repository
 from pytest_paassec.parsing.discovery import classify
 from pytest_paassec.parsing.intake import take_in_text
 from pytest_paassec.rules.catalog import build_catalog
@@ -67,8 +68,9 @@ def all_findings(relpath: str, text: str) -> dict[str, tuple[str, int]]:
     assert intake.parsed is not None
     plan = plan_checks(intake.parsed, candidate, CATALOG)
     found = {}
+    repository = Repository(plan.resources)
     for resource, control in plan.checks:
-        for finding in findings_of(control.id, resource.ref, control.evaluate(resource)):
+        for finding in findings_of(control.id, resource.ref, control.evaluate(resource, repository)):
             found[finding.fingerprint] = (f"{finding.control} {finding.path}", finding.line)
     return found
 

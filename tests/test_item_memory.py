@@ -10,7 +10,6 @@ from pytest_paassec.edge import internals
 from pytest_paassec.edge.collect import MARKER, ControlItem
 
 
-
 @pytest.fixture
 def items(pytester: pytest.Pytester) -> list[ControlItem]:
     pytester.makeini("[pytest]\n")

@@ -155,7 +155,11 @@ def test_select_with_k_and_m(project: pytest.Pytester) -> None:
     result = project.runpytest("--co", "-q", "-m", "paassec")
     assert "4 tests collected" in result.stdout.str()
     result = project.runpytest("--co", "-q", "--paassec-select", "T-PRIV,T-NET", "--paassec-ignore", "T-NET-001")
-    assert "1 test collected" in result.stdout.str()
+    # The compose file, which no selected control applies to, says so.
+    assert [line for line in result.stdout.lines if "::" in line] == [
+        "deploy/api.yaml::T-PRIV-001[Deployment/payments/api]",
+        "docker-compose.yml::PAASSEC-COVERAGE[docker-compose.yml]",
+    ]
 
 
 def test_fail_on_threshold(project: pytest.Pytester) -> None:
@@ -226,10 +230,35 @@ def test_dot_folders_with_deployment_files_are_collected(project: pytest.Pyteste
     (project.path / ".github").mkdir()
     (project.path / ".github" / "app.yaml").write_text("name: shop\nservices:\n  - name: web\n")
     result = project.runpytest("--co", "-q")
-    result.stdout.fnmatch_lines([".do/app.yaml::T-DO-001[[]app/shop]"])
-    assert ".github" not in result.stdout.str()
+    result.stdout.fnmatch_lines([".do/app.yaml::T-DO-001[[]app/shop]", ".github/app.yaml::T-DO-001[[]app/shop]"])
     result = project.runpytest("--co", "-q", "--ignore=.do")
     assert ".do/app.yaml" not in result.stdout.str()
+    # paassec_dot_dirs = false: only the platforms' own dot-folders are walked.
+    result = project.runpytest("--co", "-q", "-o", "paassec_dot_dirs=false")
+    result.stdout.fnmatch_lines([".do/app.yaml::T-DO-001[[]app/shop]"])
+    assert ".github" not in result.stdout.str()
+
+
+def test_dot_folder_policy(pytester: pytest.Pytester) -> None:
+    """Deployment files in dot-folders (.github/, .devcontainer/) are
+    collected; tools' own folders and virtualenvs are not walked; other
+    files there are offered to no collector (a test module in .github/ is
+    not run), unless named on the command line."""
+    pytester.makeini("[pytest]\n")
+    dockerfile = "FROM python:3.13-slim\nUSER app\n"
+    for folder in (".github/docker", ".devcontainer", ".git", ".tox/py", ".cache", ".env-tools"):
+        (pytester.path / folder).mkdir(parents=True)
+        (pytester.path / folder / "Dockerfile").write_text(dockerfile)
+    (pytester.path / ".env-tools" / "pyvenv.cfg").write_text("home = /usr\n")
+    (pytester.path / ".github" / "test_release.py").write_text("def test_release():\n    assert False\n")
+    result = pytester.runpytest("--co", "-q")
+    files = {line.split("::")[0] for line in result.stdout.lines if "::" in line}
+    assert files == {".github/docker/Dockerfile", ".devcontainer/Dockerfile"}
+    result = pytester.runpytest("--co", "-q", "--ignore=.devcontainer", "-o", "norecursedirs=.* .github")
+    files = {line.split("::")[0] for line in result.stdout.lines if "::" in line}
+    assert files == set()
+    result = pytester.runpytest("-q", ".github/test_release.py")
+    result.assert_outcomes(failed=1)
 
 
 def test_plugin_can_be_disabled(project: pytest.Pytester) -> None:

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+from pytest_paassec.model.repository import Repository
 from pytest_paassec.parsing.discovery import classify, sniff
 from pytest_paassec.parsing.documents import parse_text, read_text
 from pytest_paassec.rules.catalog import build_catalog
@@ -76,5 +77,6 @@ def test_detected_as_its_platform(path: Path) -> None:
         return
     assert platforms, f"{relpath}: no platform recognised its content"
     assert platforms <= expected, f"{relpath}: detected as {platforms}, expected {expected}"
+    repository = Repository(plan.resources)
     for resource, control in plan.checks:
-        control.evaluate(resource)  # must not raise
+        control.evaluate(resource, repository)  # must not raise

@@ -15,7 +15,7 @@ from typing import Any, Iterator
 
 import pytest
 
-from ..errors import LocatedError
+from ..errors import CoverageNote, LocatedError
 from ..governance.assign import Assignment, assign
 from ..governance.findings import Finding, findings_of
 from ..governance.waivers import Waiver, WaiverError
@@ -108,6 +108,22 @@ def waiver_notices(waivers: Assignment, strict: bool) -> list[Notice]:
     return notices
 
 
+def coverage_notice(relpath: str, resources: list[Resource]) -> Notice:
+    """A passing item for a recognised file no control applies to, so the
+    reports show it was read (not skipped) and what it holds."""
+    refs = [r.ref for r in resources]
+    held = ", ".join(refs[:10]) + (f" and {len(refs) - 10} more" if len(refs) > 10 else "")
+    fact = CoverageNote(relpath, resources[0].line, f"holds {held}; no selected baseline control applies to them")
+    return Notice(
+        f"PAASSEC-COVERAGE[{clean_ref_part(relpath.rsplit('/', 1)[-1])}]",
+        fact,
+        phase="pass",
+        control="PAASSEC-COVERAGE",
+        severity="info",
+        title="Every recognised deployment file is accounted for",
+    )
+
+
 class DeploymentFile(pytest.File):
     """A deployment file: parsed once when collected."""
 
@@ -153,9 +169,12 @@ class DeploymentFile(pytest.File):
             yield from (self._notice(notice) for notice in intake.notices)
             return
         plan = plan_checks(parsed, self.candidate, state.catalog, state.settings.wants, extra)
+        state.add_resources(plan.resources)
         governance = state.governance
         waivers = assign(parsed, plan.checks, governance.waivers, today=governance.today, max_days=governance.max_days)
         yield from self._items(plan, waivers)
+        if not plan.checks and plan.resources and state.settings.coverage_items:
+            yield self._notice(coverage_notice(parsed.relpath, plan.resources), platform=plan.platform)
         platform = plan.platform or self.candidate.platforms[0]
         for notice in [*intake.notices, *unclaimed_notices(plan, self.candidate), *duplicate_key_notices(parsed), *waiver_notices(waivers, governance.strict)]:
             yield self._notice(notice, platform=platform if notice.phase == "call" else None)
@@ -316,7 +335,8 @@ class ControlItem(pytest.Item):
         return self.parent.ihook  # type: ignore[union-attr]
 
     def violations(self) -> list[Violation]:
-        violations = self.control.evaluate(self.resource)
+        repository = self.config.stash[STATE].repository if self.control.spans_files else None
+        violations = self.control.evaluate(self.resource, repository)
         self._violations, self._findings = violations or _NO_VIOLATIONS, None
         return violations
 
@@ -385,6 +405,9 @@ class NoticeItem(pytest.Item):
     evaluated, reported as an error (never a pass, never a skip).
     ``phase="call"``: a finding about the file itself (a duplicate key),
     reported as a failure like any control.
+    ``phase="skip"``: a note that is not a failure (an unused inline waiver).
+    ``phase="pass"``: a recognised file no control applies to; the note
+    (what it holds) is in its ``paassec.coverage`` property.
     """
 
     def __init__(
@@ -409,6 +432,8 @@ class NoticeItem(pytest.Item):
         ]
         if platform:
             self.user_properties.insert(2, ("paassec.platform", platform))
+        if phase == "pass":
+            self.user_properties.append(("paassec.coverage", error.problem))
         self.user_properties.append(("paassec.title", title))
 
     # Only the standard protocol calls these (runner.run_notice is the lean
@@ -418,6 +443,8 @@ class NoticeItem(pytest.Item):
             raise self.error
 
     def runtest(self) -> None:
+        if self.phase == "pass":
+            return
         if self.phase == "skip":
             pytest.skip(self.error.render())
         raise self.error

@@ -22,6 +22,7 @@ from typing import Any
 
 import pytest
 
+from ..model.repository import Repository
 from ..model.resources import Resource
 from ..parsing.documents import Document
 from ..rules.contributions import unknown_platforms
@@ -120,3 +121,10 @@ def paassec_resource(paassec_target: Target) -> Resource:
 @pytest.fixture
 def paassec_document(paassec_target: Target) -> Document:
     return paassec_target.resource.document
+
+
+@pytest.fixture
+def paassec_repository(request: pytest.FixtureRequest) -> Repository:
+    """Every resource of the run, for checks that span files:
+    ``paassec_repository.facts(paassec_resource)`` gives a resource's facts."""
+    return request.config.stash[STATE].repository

@@ -86,7 +86,7 @@ from typing import Any
 
 import pytest
 from _pytest._code.code import ReprEntryNative, ReprExceptionInfo, ReprFileLocation, ReprTraceback
-from _pytest.junitxml import LogXML, xml_key
+from _pytest.junitxml import LogXML, xml_key  # noqa: F401  (LogXML: junit.py subclasses it through here)
 from _pytest.mark.structures import NodeKeywords
 
 from ..reporting.failures import PreparedFailure

@@ -92,7 +92,7 @@ class RunObserver:
 
     def pytest_terminal_summary(self, terminalreporter: Any) -> None:
         state = self.state
-        if not state.summary.checked and not state.summary.errors and not state.unrecognized:
+        if not state.summary.checked and not state.summary.errors and not state.unrecognized and not state.summary.uncovered:
             return
         if state.summary.failing_controls:
             state.catalog  # baseline titles; an xdist controller has not needed the catalog yet

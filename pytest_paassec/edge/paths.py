@@ -10,7 +10,15 @@ from typing import Iterable
 
 import pytest
 
+from ..parsing.discovery import classify
 from .state import STATE
+
+# Dot-directories that hold tools' state, never deployment files: not walked
+# even when paassec_dot_dirs is on (neither are virtualenvs, by pyvenv.cfg).
+NEVER_WALKED = frozenset({
+    ".git", ".hg", ".svn", ".tox", ".nox", ".venv", ".pytest_cache", ".mypy_cache", ".ruff_cache",
+    ".hypothesis", ".eggs", ".direnv", ".idea", ".terraform", ".cache",
+})
 
 
 def user_ignored(path: Path, config: pytest.Config) -> bool:
@@ -21,10 +29,12 @@ def user_ignored(path: Path, config: pytest.Config) -> bool:
 
 
 def ignore_collect(path: Path, config: pytest.Config) -> bool | None:
-    """``pytest_ignore_collect``'s answer: walk into the deployment folders
-    pytest skips by default (the platforms' own, such as ``.do/``) unless the user
-    ignores them explicitly; never follow a folder link back into one of its
-    own ancestors (a loop); otherwise leave the decision to pytest (None)."""
+    """``pytest_ignore_collect``'s answer: walk into the dot-directories
+    pytest skips by default (the platforms' own, such as ``.do/``, always;
+    others such as ``.github/`` under ``paassec_dot_dirs``) unless the user
+    ignores them; inside them, offer only deployment files to collectors, so
+    no other plugin collects there; never follow a folder link back into one
+    of its own ancestors (a loop); otherwise leave the decision to pytest (None)."""
     if path.is_symlink() and path.is_dir():
         try:
             target = path.resolve(strict=True)
@@ -33,11 +43,45 @@ def ignore_collect(path: Path, config: pytest.Config) -> bool | None:
         parent = path.parent.resolve()
         if target == parent or target in parent.parents:
             return True
-    if path.name not in config.stash[STATE].discovery.dot_dirs:
+    state = config.stash[STATE]
+    if not path.is_dir():
+        return _outside_deployment_files(path, config)
+    if path.name in state.discovery.dot_dirs:
+        return True if user_ignored(path, config) else False
+    if not path.name.startswith(".") or not state.settings.dot_dirs or path.name in NEVER_WALKED:
         return None
-    if user_ignored(path, config):
-        return True
-    return False if path.is_dir() else None
+    if (path / "pyvenv.cfg").exists() or user_ignored(path, config):
+        return None
+    # Patterns the user added to norecursedirs still hold; pytest's own ".*" is what this lifts.
+    if any(fnmatch.fnmatch(path.name, pattern) for pattern in config.getini("norecursedirs") if pattern != ".*"):
+        return None
+    return False
+
+
+def _outside_deployment_files(path: Path, config: pytest.Config) -> bool | None:
+    """True for a file pytest reaches only because we walk a dot-directory
+    and that is no deployment file (a script, a test module in .github/)."""
+    try:
+        folders = path.relative_to(config.rootpath).parts[:-1]
+    except ValueError:
+        return None
+    if not any(part.startswith(".") for part in folders):
+        return None
+    if path in _initial_paths(config):
+        return None  # named on the command line
+    return True if classify(path, config.stash[STATE].discovery) is None else None
+
+
+def _initial_paths(config: pytest.Config) -> frozenset[Path]:
+    found = config.stash.get(_INITIAL, None)
+    if found is None:
+        found = config.stash[_INITIAL] = frozenset(
+            (config.invocation_params.dir / arg.split("::")[0]).resolve() for arg in config.args
+        )
+    return found
+
+
+_INITIAL = pytest.StashKey[frozenset]()
 
 
 def skips_dir(path: Path, config: pytest.Config) -> bool:

@@ -126,6 +126,9 @@ def run_notice(item: NoticeItem, nextitem: Any) -> None:
         ihook.pytest_runtest_logreport(report=internals.test_report(nodeid, location, keywords, "skipped", skipped, "call", 0.0, now, properties))
     elif item.phase == "setup":
         ihook.pytest_runtest_logreport(report=internals.test_report(nodeid, location, keywords, "failed", item.error_repr(), "setup", 0.0, now, properties))
+    elif item.phase == "pass":
+        ihook.pytest_runtest_logreport(report=quiet(internals.test_report(nodeid, location, keywords, "passed", None, "setup", 0.0, now, properties)))
+        ihook.pytest_runtest_logreport(report=internals.test_report(nodeid, location, keywords, "passed", None, "call", 0.0, now, properties))
     else:
         ihook.pytest_runtest_logreport(report=quiet(internals.test_report(nodeid, location, keywords, "passed", None, "setup", 0.0, now, properties)))
         ihook.pytest_runtest_logreport(report=internals.test_report(nodeid, location, keywords, "failed", item.error_repr(), "call", 0.0, now, properties))

@@ -42,9 +42,11 @@ OPTIONS: tuple[tuple[str | None, str, str, str], ...] = (
     ("--paassec-json", "paassec_json", "string", "write a JSON report to this path"),
     (None, "paassec_roots", "args", "where deployment files are also collected when pytest runs without path arguments (default: the rootdir)"),
     (None, "paassec_junit_spool", "bool", "with --junitxml, keep finished test cases in a spool file next to the report instead of in memory; the report is the same (default true)"),
+    (None, "paassec_dot_dirs", "bool", "collect deployment files in dot-directories such as .github/ and .devcontainer/ (never .git, .tox, caches or virtualenvs); false walks only the platforms' own, such as .do/ and .ebextensions/ (default true)"),
+    (None, "paassec_coverage_items", "bool", "give a recognised deployment file that no control applies to a passing PAASSEC-COVERAGE item naming what it holds, so reports show it was looked at (default true)"),
 )
 # Bool ini keys that are on unless turned off.
-TRUE_BY_DEFAULT = ("paassec_builtin_baselines", "paassec_junit_spool")
+TRUE_BY_DEFAULT = ("paassec_builtin_baselines", "paassec_junit_spool", "paassec_coverage_items", "paassec_dot_dirs")
 # Flags with no ini twin: (flag, dest, help).
 FLAGS: tuple[tuple[str, str, str], ...] = (
     ("--paassec-update-known-findings", "paassec_update_known_findings", "write the current failures to the known-findings file"),
@@ -73,6 +75,8 @@ class Settings:
     roots: tuple[str, ...] = ()
     protocol: str = "auto"
     junit_spool: bool = True
+    coverage_items: bool = True
+    dot_dirs: bool = True
 
     @property
     def wants_findings(self) -> bool:
@@ -210,6 +214,8 @@ def resolve(get_option: Any, get_ini: Any, rootdir: Path) -> Settings:
         roots=_words(get_ini("paassec_roots")),
         protocol=protocol,
         junit_spool=get_ini("paassec_junit_spool") is None or _truthy(get_ini("paassec_junit_spool")),
+        coverage_items=get_ini("paassec_coverage_items") is None or _truthy(get_ini("paassec_coverage_items")),
+        dot_dirs=get_ini("paassec_dot_dirs") is None or _truthy(get_ini("paassec_dot_dirs")),
     )
 
 

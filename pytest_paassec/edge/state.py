@@ -8,6 +8,8 @@ from typing import Callable
 
 import pytest
 
+from ..model.repository import Repository
+from ..model.resources import Resource
 from ..parsing.discovery import Discovery
 from ..parsing.intake import Intake
 from ..platforms.base import Platform
@@ -39,6 +41,9 @@ class SessionState:
     # The run protocol this process chose (protocol.py): provisional when
     # the header is written, final after collection.
     protocol: Protocol | None = None
+    # Every resource collected, for controls that read other files.
+    resources: list[Resource] = field(default_factory=list)
+    _repository: Repository | None = None
     _catalog: Catalog | None = None
     _governance: Governance | None = None
     _platforms: list[Platform] | None = None
@@ -55,6 +60,18 @@ class SessionState:
             self._catalog = self.load_catalog()
             self.summary.titles = {control.id: control.title for control in self._catalog.controls}
         return self._catalog
+
+    def add_resources(self, resources: list[Resource]) -> None:
+        self.resources.extend(resources)
+        self._repository = None  # built again if a plugin collects more
+
+    @property
+    def repository(self) -> Repository:
+        """The repository view of every collected file, made when the first
+        item that needs it runs (after collection, so it is complete)."""
+        if self._repository is None:
+            self._repository = Repository(self.resources)
+        return self._repository
 
     @property
     def governance(self) -> Governance:

@@ -9,10 +9,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import Any, Callable
+from typing import TYPE_CHECKING, Any, Callable
 
 from ..parsing.documents import Document
 from ..parsing.names import clean_ref_part
+from .repository import REPOSITORY_SUBJECT
+
+if TYPE_CHECKING:
+    from .repository import Facts
 
 # A subject is a named part of a resource that controls address: the whole
 # resource, a Kubernetes pod spec, every container...  Each entry is a path
@@ -30,6 +34,8 @@ class Resource:
     path: tuple = ()  # where ``data`` sits in ``document.data``
     scope: str | None = None  # namespace, app, service... when the platform has one
     subjects: dict[str, SubjectFinder] = field(default_factory=dict)
+    # What the platform knows about it from other files (repository.py).
+    facts: Facts | None = None
     # Subject entries, found once: every control on the resource asks again.
     _selected: dict[str, SubjectEntries] = field(default_factory=dict, repr=False)
 
@@ -58,6 +64,9 @@ class Resource:
         if entries is None:
             if subject == "resource":
                 entries = [((), self.data)]
+            elif subject == REPOSITORY_SUBJECT:
+                # The facts come later; ``when:`` reads the resource itself.
+                entries = [((), self.data)] if self.facts is not None and self.facts.covers(self) else []
             else:
                 finder = self.subjects.get(subject)
                 entries = finder(self) if finder is not None else []

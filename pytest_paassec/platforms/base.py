@@ -14,6 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Mapping
 
+from ..model.repository import Facts
 from ..model.resources import Resource, SubjectFinder
 from ..parsing.discovery import FileRule, Sniff, json_keys, yaml_keys
 from ..parsing.documents import Document
@@ -67,6 +68,8 @@ class Platform:
     variants: tuple[Variant, ...] = ()
     # Named subjects this platform's resources offer besides ``resource``.
     subjects: dict[str, SubjectFinder] = {}
+    # What the rest of the repository says about a resource (``subject: repository``).
+    facts: Facts | None = None
 
     def platform_ids(self) -> tuple[Variant, ...]:
         """Every platform id this adapter's resources carry, its own first."""
@@ -96,6 +99,7 @@ class Platform:
             path=path,
             scope=scope,
             subjects=self.subjects,
+            facts=self.facts,
         )
 
 

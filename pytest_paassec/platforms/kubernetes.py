@@ -23,6 +23,7 @@ from .base import (
     mapping,
     yaml_keys,
 )
+from .kubernetes_repository import KUBERNETES_FACTS
 from .kubernetes_security import SECURITY_SUBJECTS
 
 # Where the pod spec sits, by kind.
@@ -514,6 +515,7 @@ class Kubernetes(Platform):
         "mounts": mounts,
         **SECURITY_SUBJECTS,
     }
+    facts = KUBERNETES_FACTS
 
     def detect(self, document: Document) -> bool:
         data = document.data

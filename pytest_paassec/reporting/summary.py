@@ -25,6 +25,7 @@ class Summary:
     blocking: int = 0  # any failure or error that does fail the run
     errors: int = 0  # files or baselines that could not be evaluated
     expected: int = 0  # failures a waiver or the known-findings file expects (xfail)
+    uncovered: int = 0  # recognised files no control applies to (PAASSEC-COVERAGE items)
     by_severity_platform: Counter[tuple[str, str]] = field(default_factory=Counter)
     failing_controls: dict[str, dict[str, Any]] = field(default_factory=dict)
     titles: dict[str, str] = field(default_factory=dict)  # baseline controls' titles, by id
@@ -37,6 +38,9 @@ class Summary:
         if control is None:
             if report.failed:
                 self.blocking += 1
+            return
+        if control == "PAASSEC-COVERAGE":
+            self.uncovered += report.when == "call" and report.passed
             return
         if control.startswith("PAASSEC-") and report.when == "setup":
             if report.failed:  # a file, baseline or control that cannot be evaluated
@@ -76,6 +80,7 @@ class Summary:
             f"({self.at_threshold} at or above fail-on {fail_on.label}), "
             + (f"{self.expected} expected (waived or known), " if self.expected else "")
             + f"{self.errors} input errors"
+            + (f"; {self.uncovered} file{'s' if self.uncovered != 1 else ''} no control applies to (PAASSEC-COVERAGE)" if self.uncovered else "")
         ]
         if self.below_threshold:
             out.append(

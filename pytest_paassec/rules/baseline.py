@@ -23,7 +23,7 @@ CONTROL_ID = re.compile(r"^[A-Z][A-Z0-9]*(-[A-Z0-9]+)+$")
 REQUIRED = ("id", "title", "severity", "category", "expect")
 ALLOWED = frozenset(
     REQUIRED
-    + ("platforms", "kinds", "subject", "when", "unknown", "message", "remediation", "references", "sensitive", "description", "replaces")
+    + ("platforms", "kinds", "subject", "when", "unknown", "message", "remediation", "references", "sensitive", "description", "replaces", "expected")
 )
 TOP_LEVEL = frozenset(("baseline", "description", "controls", "overrides"))
 OVERRIDE_KEYS = frozenset(("id", "severity", "disabled", "reason"))
@@ -186,7 +186,7 @@ class BaselineLoader:
         references = spec.get("references", [])
         if not isinstance(references, list) or not all(isinstance(r, str) for r in references):
             raise fail("references must be a list of strings", key="references")
-        for key in ("title", "message", "remediation", "description"):
+        for key in ("title", "message", "remediation", "description", "expected"):
             if key in spec and not isinstance(spec[key], str):
                 raise fail(f"{key} must be a string", key=key)
         unknown = spec.get("unknown")
@@ -217,6 +217,7 @@ class BaselineLoader:
             when=when,
             message=spec.get("message", ""),
             remediation=spec.get("remediation", ""),
+            expected=spec.get("expected", ""),
             references=tuple(references),
             source=f"{file}:{line}",
             sensitive=bool(spec.get("sensitive", category == "secrets")),

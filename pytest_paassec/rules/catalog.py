@@ -6,6 +6,7 @@ from pathlib import Path
 from typing import Iterable
 
 from ..errors import BaselineError
+from ..model.repository import REPOSITORY_SUBJECT
 from ..parsing.discovery import Discovery
 from ..platforms import BUILTIN_DISCOVERY, BUILTIN_PLATFORMS, platform_ids
 from ..platforms.base import Platform, Variant
@@ -82,6 +83,8 @@ def build_catalog(
     """Load baselines (built-in first) and add contributed platforms and controls."""
     adapters = adapters_with(platforms)
     subjects = frozenset(name for p in adapters.values() for name in p.subjects)
+    if any(p.facts is not None for p in adapters.values()):
+        subjects |= {REPOSITORY_SUBJECT}
     ids = platform_ids(list(adapters.values()))
     loader = BaselineLoader(frozenset(v.name for v in ids), subjects, root, {v.name: v.fields for v in ids})
     paths = ([builtin_baseline_dir()] if builtin else []) + list(baseline_paths)

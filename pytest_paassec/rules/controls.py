@@ -8,11 +8,13 @@ from functools import cached_property
 from typing import TYPE_CHECKING, Any, Callable, Mapping
 
 from ..masking import render_value
+from ..model.repository import REPOSITORY_SUBJECT
 from ..model.workload import NORMALIZED_SUBJECTS, View
 from .conditions import MISSING, Condition, Finding
 from .pathselect import SelectorCache, SelectorError, format_path
 
 if TYPE_CHECKING:
+    from ..model.repository import Repository
     from ..model.resources import Resource
 
 
@@ -91,6 +93,7 @@ class Control:
     when: Condition | None = None  # only subject entries where this holds
     message: str = ""
     remediation: str = ""
+    expected: str = ""  # what a failure expects, in words (else the condition's own text)
     references: tuple[str, ...] = ()
     source: str = ""  # "file:line" of the definition
     sensitive: bool = False  # mask every found value (secrets controls)
@@ -134,16 +137,31 @@ class Control:
             return False
         return bool(self.entries(resource))
 
-    def evaluate(self, resource: Resource) -> list[Violation]:
-        """Run the check on each subject entry; locate findings in the file."""
+    @property
+    def spans_files(self) -> bool:
+        """Whether the check reads the repository's facts (other files)."""
+        return self.subject == REPOSITORY_SUBJECT
+
+    def evaluate(self, resource: Resource, repository: Repository | None = None) -> list[Violation]:
+        """Run the check on each subject entry; locate findings in the file.
+
+        A control with ``subject: repository`` checks the resource's facts,
+        which need the repository of the run.
+        """
         document = resource.document
         violations = []
+        entries = self.entries(resource)
+        if self.spans_files and entries:
+            if repository is None:
+                raise ValueError(f"{self.id} reads other files: evaluate it with the run's repository")
+            facts = repository.facts(resource)
+            entries = [(base, facts) for base, _ in entries] if facts is not None else []
         # Inside a normalized View, a finding's path names View keys, not
         # file structure: it points at the key's recorded source, else at
         # the entry's own source path.
         findings = [
             (_view_path(value, base, finding.path) if isinstance(value, View) else base + finding.path, finding)
-            for base, value in self.entries(resource)
+            for base, value in entries
             for finding in self.check(value, resource)
         ]
         for relative, finding in findings:
@@ -154,7 +172,7 @@ class Control:
                     line=document.line_of(path),
                     path=path,
                     found=finding.found,
-                    expected=finding.expected,
+                    expected=self.expected or finding.expected,
                     sensitive=self.sensitive,
                 )
             )

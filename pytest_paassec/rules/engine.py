@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Callable
 
 from ..errors import ParseError
+from ..model.repository import Repository
 from ..model.resources import Resource
 from ..parsing.discovery import Candidate, classify
 from ..parsing.documents import Document, ParsedFile, read_text
@@ -22,6 +23,7 @@ from .controls import Control, Violation
 @dataclass
 class Plan:
     checks: list[tuple[Resource, Control]] = field(default_factory=list)
+    resources: list[Resource] = field(default_factory=list)  # every resource, for the repository view
     claimed: bool = False  # some document was recognised by a platform
     platform: str | None = None  # the first platform that recognised a document
     unclaimed: list[Document] = field(default_factory=list)  # documents no platform recognised
@@ -60,9 +62,9 @@ def plan_checks(
 ) -> Plan:
     """Every applicable (resource, control) pair, in resource then id order."""
     plan = Plan()
-    resources, plan.claimed = resources_of(parsed, candidate, catalog, plan.unclaimed)
-    plan.platform = resources[0].platform if resources else None
-    for resource in resources:
+    plan.resources, plan.claimed = resources_of(parsed, candidate, catalog, plan.unclaimed)
+    plan.platform = plan.resources[0].platform if plan.resources else None
+    for resource in plan.resources:
         for control in catalog.for_platform(resource.platform, extra):
             if wants(control.id) and control.is_applicable(resource):
                 plan.checks.append((resource, control))
@@ -89,15 +91,27 @@ def unclaimed_notices(plan: Plan, candidate: Candidate) -> list[Notice]:
     return notices
 
 
-def scan_file(
-    path: Path, relpath: str, catalog: Catalog, max_size: int = 5 * 1024 * 1024
-) -> tuple[ParsedFile | None, list[tuple[Resource, Control, list[Violation]]]]:
-    """Parse and evaluate one file outside pytest (tests and benchmarks)."""
-    candidate = classify(Path(relpath))
-    if candidate is None:
-        return None, []
-    intake = take_in_text(relpath, candidate, read_text(path, relpath, max_size))
-    if intake.parsed is None:
-        return None, []
-    plan = plan_checks(intake.parsed, candidate, catalog)
-    return intake.parsed, [(resource, control, control.evaluate(resource)) for resource, control in plan.checks]
+Scanned = tuple[ParsedFile | None, list[tuple[Resource, Control, list[Violation]]]]
+
+
+def scan_files(files: list[tuple[Path, str]], catalog: Catalog, max_size: int = 5 * 1024 * 1024) -> dict[str, Scanned]:
+    """Parse and evaluate (path, relpath) files together outside pytest (tests
+    and benchmarks): controls that read other files see all of them, as in one run."""
+    plans: dict[str, tuple[ParsedFile | None, Plan | None]] = {}
+    for path, relpath in sorted(files, key=lambda file: file[1]):
+        candidate = classify(Path(relpath))
+        intake = take_in_text(relpath, candidate, read_text(path, relpath, max_size)) if candidate is not None else None
+        if intake is None or intake.parsed is None or candidate is None:
+            plans[relpath] = (None, None)
+            continue
+        plans[relpath] = (intake.parsed, plan_checks(intake.parsed, candidate, catalog))
+    repository = Repository(r for _, plan in plans.values() if plan is not None for r in plan.resources)
+    return {
+        relpath: (parsed, [(resource, control, control.evaluate(resource, repository)) for resource, control in plan.checks] if plan else [])
+        for relpath, (parsed, plan) in plans.items()
+    }
+
+
+def scan_file(path: Path, relpath: str, catalog: Catalog, max_size: int = 5 * 1024 * 1024) -> Scanned:
+    """Parse and evaluate one file on its own (its repository is itself)."""
+    return scan_files([(path, relpath)], catalog, max_size)[relpath]
