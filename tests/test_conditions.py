@@ -70,8 +70,8 @@ def test_missing_defaults_and_override() -> None:
 def test_every_operator_is_a_declared_type() -> None:
     for name, operator in OPERATORS.items():
         assert operator.name == name and operator.takes and operator.meaning
-    assert OPERATORS["one_of"].describe(OPERATORS["one_of"].compile(["a", "b"])) == 'one of ["a", "b"]'
-    assert OPERATORS["le"].describe(OPERATORS["le"].compile("2Gi")) == "<= 2Gi"
+    assert OPERATORS["one_of"].describe(OPERATORS["one_of"].compile(["a", "b"])) == 'one of "a" or "b"'
+    assert OPERATORS["le"].describe(OPERATORS["le"].compile("2Gi")) == "at most 2Gi"
     assert OPERATORS["credential"].describe(False) == "not a credential in a known format"
     with pytest.raises(ConditionError, match="secret_name takes true or false") as caught:
         OPERATORS["secret_name"].compile("yes")
@@ -129,7 +129,7 @@ def test_findings_name_path_found_and_expected() -> None:
     [finding] = check({"path": "spec.containers[*].image", "not_matches": ":latest$"}, {"spec": {"containers": [{"image": "a:1"}, {"image": "b:latest"}]}})
     assert finding.path == ("spec", "containers", 1, "image")
     assert finding.found == "b:latest"
-    assert finding.expected == "does not match /:latest$/"
+    assert finding.expected == "text not matching /:latest$/"
     [missing] = check({"path": "spec.securityContext.runAsNonRoot", "equals": True}, {"spec": {}})
     assert missing.path == ("spec", "securityContext", "runAsNonRoot") and missing.found is MISSING
 

@@ -104,7 +104,7 @@ def test_failures_are_plain_text_with_file_line_and_remediation(project: pytest.
     result.stdout.fnmatch_lines(
         [
             "T-PRIV-001 (critical) Deployment/payments/api: a container runs privileged",
-            "  deploy/api.yaml:13  $.spec.template.spec.containers[[]0].securityContext.privileged  true -> != true",
+            "  deploy/api.yaml:13  $.spec.template.spec.containers[[]0].securityContext.privileged  true -> not true",
             "Remediation: Set privileged to false.",
             "References: CIS 5.2.1, NIST 800-53 AC-6",
         ]

@@ -86,16 +86,58 @@ class View(dict):  # type: ignore[type-arg]
     line; keys without a source point at the entry itself.
     """
 
-    __slots__ = ("sources",)
+    __slots__ = ("sources", "notes")
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.sources: dict[str, tuple] = {}
+        self.notes: dict[str, str] | None = None
 
     def sourced(self, **sources: tuple) -> View:
         """Record where keys came from; returns self for chaining."""
         self.sources.update(sources)
         return self
+
+    def noted(self, **notes: str) -> View:
+        """Say how a value came about, in words a failure shows instead of
+        the bare value ("no USER instruction: the base image's user applies")."""
+        if self.notes is None:
+            self.notes = {}
+        self.notes.update(notes)
+        return self
+
+    def note(self, key: str) -> str:
+        return self.notes.get(key, "") if self.notes else ""
+
+
+# How failures name a view's fields; others read as the key with spaces.
+FIELD_LABELS = {
+    "value": "literal value",
+    "run_as_root": "runs as root",
+    "memory_bytes": "memory limit",
+    "cpu_millicores": "CPU limit",
+    "health_check": "health check",
+    "capabilities_added": "capabilities added",
+    "docker_socket": "container runtime socket",
+    "host": "host path",
+    "tls": "TLS",
+    "read_only": "read-only",
+    "host_network": "host network",
+    "host_pid": "host PID namespace",
+    "host_ipc": "host IPC namespace",
+    # repository facts (platforms/*_repository.py): the value says the rest
+    "no_default_deny_ingress": "ingress isolation",
+    "no_default_deny_egress": "egress isolation",
+    "undeclared_service_account": "service account",
+    "mounted_token": "API token",
+    "unused_token": "API token",
+    "privileged_backends": "routes to",
+    "workloads_with_broad_rights": "workloads holding these rights",
+}
+
+
+def field_label(field: str) -> str:
+    return FIELD_LABELS.get(field, field.replace("_", " "))
 
 
 def env_entry(name: Any, value: Any, reference: bool = False) -> View:

@@ -139,7 +139,7 @@ class AnyOf(Condition):
         found = _value_at(subject, prefix[len(base):])
         if isinstance(found, (dict, list)):
             prefix, found = firsts[0].path, firsts[0].found
-        return [Finding(prefix, found, f"any of: {self.describe()}")]
+        return [Finding(prefix, found, f"either {self.describe()}")]
 
     def describe(self) -> str:
         return " or ".join(f"({c.describe()})" for c in self.children)

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any, Callable, Mapping
 
 from ..masking import render_value
 from ..model.repository import REPOSITORY_SUBJECT
-from ..model.workload import NORMALIZED_SUBJECTS, View
+from ..model.workload import NORMALIZED_SUBJECTS, View, field_label
 from .conditions import MISSING, Condition, Finding
 from .pathselect import SelectorCache, SelectorError, format_path
 
@@ -62,6 +62,11 @@ class Violation:
     found: Any
     expected: str
     sensitive: bool = False
+    # For a normalized view or facts entry: the field that failed (the path
+    # names the source node, not the field) and the adapter's note on how
+    # the value came about ("no USER instruction in the final stage").
+    field: str = ""
+    note: str = ""
 
     def shown(self) -> str:
         """The found value as every output shows it: masked when it may be a secret."""
@@ -69,7 +74,10 @@ class Violation:
         return "<missing>" if self.found is MISSING else render_value(self.found, self.sensitive, key)
 
     def render(self) -> str:
-        return f"{self.file}:{self.line}  {format_path(self.path)}  {self.shown()} -> {self.expected}"
+        found = self.note or self.shown()
+        if self.field:
+            found = f"{field_label(self.field)}: {found}"
+        return f"{self.file}:{self.line}  {format_path(self.path)}  {found} -> {self.expected}"
 
 
 # A check takes one subject value (the resource data, a pod spec, a
@@ -160,11 +168,11 @@ class Control:
         # file structure: it points at the key's recorded source, else at
         # the entry's own source path.
         findings = [
-            (_view_path(value, base, finding.path) if isinstance(value, View) else base + finding.path, finding)
+            (_view_path(value, base, finding.path) if isinstance(value, View) else base + finding.path, finding, _field(value, finding.path))
             for base, value in entries
             for finding in self.check(value, resource)
         ]
-        for relative, finding in findings:
+        for relative, finding, (view_field, note) in findings:
             path = resource.path + relative
             violations.append(
                 Violation(
@@ -174,6 +182,8 @@ class Control:
                     found=finding.found,
                     expected=self.expected or finding.expected,
                     sensitive=self.sensitive,
+                    field=view_field,
+                    note=note,
                 )
             )
         return violations
@@ -193,6 +203,13 @@ class Control:
         except (KeyError, ValueError, IndexError, AttributeError):
             text = template
         return f"{self.id} ({self.severity.label}) {resource.ref}: {text}"
+
+
+def _field(value: Any, path: tuple) -> tuple[str, str]:
+    """The view field a finding is about, and the adapter's note on it."""
+    if not isinstance(value, View) or not path or not isinstance(path[0], str):
+        return "", ""
+    return path[0], value.note(path[0])
 
 
 def _view_path(view: View, base: tuple, path: tuple) -> tuple:

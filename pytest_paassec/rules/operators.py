@@ -44,6 +44,16 @@ def show(value: Any) -> str:
     return json.dumps(value, default=str)
 
 
+def _listed(values: Any) -> str:
+    """A list argument in words: ``a, b or c``."""
+    shown = [json.dumps(v, default=str) for v in (values if isinstance(values, list) else [values])]
+    return shown[0] if len(shown) == 1 else ", ".join(shown[:-1]) + " or " + shown[-1]
+
+
+def _entries(count: int) -> str:
+    return "one entry" if count == 1 else f"{count} entries"
+
+
 def is_equal(found: Any, expected: Any) -> bool:
     """YAML types compare as written: true is not "true", 1 is not true."""
     if isinstance(found, bool) or isinstance(expected, bool):
@@ -147,12 +157,12 @@ def _length(found: Any) -> int:
     return len(found) if isinstance(found, (str, list, dict)) else -1
 
 
-def _compare(name: str, symbol: str, meaning: str, op: Callable[[Decimal, Decimal], bool]) -> Operator:
+def _compare(name: str, words: str, meaning: str, op: Callable[[Decimal, Decimal], bool]) -> Operator:
     def test(found: Any, compiled: tuple[Decimal, Any]) -> bool:
         value = parse_quantity(found)
         return value is not None and op(value, compiled[0])
 
-    return Operator(name, "a number or quantity (2Gi, 500m)", meaning, test, lambda c: f"{symbol} {c[1]}", _limit)
+    return Operator(name, "a number or quantity (2Gi, 500m)", meaning, test, lambda c: f"{words} {c[1]}", _limit)
 
 
 _REGEX = "a regular expression"
@@ -163,54 +173,54 @@ OPERATORS: Mapping[str, Operator] = MappingProxyType(
         for op in (
             Operator(
                 "exists", "true or false", "`true`: the field is set; `false`: it is not (same as `absent`)",
-                lambda f, c: c, lambda c: "present" if c else "absent", _boolean, flag=True,
+                lambda f, c: c, lambda c: "set" if c else "not set", _boolean, flag=True,
             ),
-            Operator("absent", "true", "the field is not set", lambda f, c: False, lambda c: "absent", _true, negative=True),
-            Operator("equals", "a value", "the value equals the argument, YAML type included", is_equal, lambda c: f"== {show(c)}"),
+            Operator("absent", "true", "the field is not set", lambda f, c: False, lambda c: "not set", _true, negative=True),
+            Operator("equals", "a value", "the value equals the argument, YAML type included", is_equal, lambda c: show(c)),
             Operator(
                 "not_equals", "a value", "the value differs from the argument",
-                lambda f, c: not is_equal(f, c), lambda c: f"!= {show(c)}", negative=True,
+                lambda f, c: not is_equal(f, c), lambda c: f"not {show(c)}", negative=True,
             ),
             Operator(
                 "one_of", "a list of values", "the value equals one of the list",
-                lambda f, c: any(is_equal(f, x) for x in c), lambda c: f"one of {show(c)}", _list,
+                lambda f, c: any(is_equal(f, x) for x in c), lambda c: f"one of {_listed(c)}", _list,
             ),
             Operator(
                 "not_one_of", "a list of values", "the value equals none of the list",
-                lambda f, c: not any(is_equal(f, x) for x in c), lambda c: f"not one of {show(c)}", _list, negative=True,
+                lambda f, c: not any(is_equal(f, x) for x in c), lambda c: f"none of {_listed(c)}", _list, negative=True,
             ),
-            Operator("matches", _REGEX, "the value (a scalar, as text) contains a match", _search, lambda c: f"matches /{c.pattern}/", _regex),
+            Operator("matches", _REGEX, "the value (a scalar, as text) contains a match", _search, lambda c: f"text matching /{c.pattern}/", _regex),
             Operator(
                 "not_matches", _REGEX, "the value contains no match",
-                lambda f, c: not _search(f, c), lambda c: f"does not match /{c.pattern}/", _regex, negative=True,
+                lambda f, c: not _search(f, c), lambda c: f"text not matching /{c.pattern}/", _regex, negative=True,
             ),
             Operator(
                 "contains", "a value", "a string holds the substring, a list the element, a mapping the key",
-                _contains, lambda c: f"contains {show(c)}",
+                _contains, lambda c: f"containing {show(c)}",
             ),
             Operator(
                 "not_contains", "a value", "a string, list or mapping does not hold it",
-                lambda f, c: not _contains(f, c), lambda c: f"does not contain {show(c)}", negative=True,
+                lambda f, c: not _contains(f, c), lambda c: f"without {show(c)}", negative=True,
             ),
             Operator(
                 "key_matches", _REGEX, "the value is a mapping with a key that matches",
-                _key_search, lambda c: f"has a key matching /{c.pattern}/", _regex,
+                _key_search, lambda c: f"a key matching /{c.pattern}/", _regex,
             ),
             Operator(
                 "no_key_matches", _REGEX, "the value has no key that matches",
-                lambda f, c: not _key_search(f, c), lambda c: f"has no key matching /{c.pattern}/", _regex, negative=True,
+                lambda f, c: not _key_search(f, c), lambda c: f"no key matching /{c.pattern}/", _regex, negative=True,
             ),
-            _compare("lt", "<", "the value is below the limit", operator.lt),
-            _compare("le", "<=", "the value is at most the limit", operator.le),
-            _compare("gt", ">", "the value is above the limit", operator.gt),
-            _compare("ge", ">=", "the value is at least the limit", operator.ge),
+            _compare("lt", "below", "the value is below the limit", operator.lt),
+            _compare("le", "at most", "the value is at most the limit", operator.le),
+            _compare("gt", "above", "the value is above the limit", operator.gt),
+            _compare("ge", "at least", "the value is at least the limit", operator.ge),
             Operator(
                 "min_length", "a whole number", "a string, list or mapping has at least that many elements",
-                lambda f, c: _length(f) >= c, lambda c: f"length >= {c}", _whole,
+                lambda f, c: _length(f) >= c, lambda c: f"at least {_entries(c)}", _whole,
             ),
             Operator(
                 "max_length", "a whole number", "a string, list or mapping has at most that many elements",
-                lambda f, c: 0 <= _length(f) <= c, lambda c: f"length <= {c}", _whole, negative=True,
+                lambda f, c: 0 <= _length(f) <= c, lambda c: "none" if c == 0 else f"at most {_entries(c)}", _whole, negative=True,
             ),
             Operator(
                 "looks_random", "true or false", "a long token-like string with high entropy: a generated secret",
