@@ -31,6 +31,8 @@ def collection_lines(state: SessionState, items: list[Any]) -> list[str]:
     from .collect import DeploymentFile
 
     files = {id(item.parent) for item in items if isinstance(item.parent, DeploymentFile)}
+    if state.changes is not None:
+        return state.changes.lines(len(files), state.discovery)
     if not files and not state.extra_files:
         return []
     line = f"paassec: {len(files)} deployment files collected"

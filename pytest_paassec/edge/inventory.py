@@ -66,7 +66,7 @@ class Inventory:
             settings = self.state.settings
             for path in walk_files(self._roots(), self.config):
                 ihook = self.session.gethookproxy(path)
-                candidate = file_candidate(path, ihook, self.config)
+                candidate = file_candidate(path, ihook, self.config) if self.state.in_change(path) else None
                 selected = select_file(path, relative_path(path, rootpath), settings, candidate, self.state.discovery) if candidate else None
                 if selected is None:
                     continue

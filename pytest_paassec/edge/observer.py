@@ -89,9 +89,21 @@ class RunObserver:
         summary = self.state.summary
         if exitstatus == pytest.ExitCode.TESTS_FAILED and summary.blocking == 0 and summary.below_threshold:
             session.exitstatus = pytest.ExitCode.OK
+        # Pull-request mode with no deployment file changed: nothing to gate, not an error.
+        if exitstatus == pytest.ExitCode.NO_TESTS_COLLECTED and self.state.changes is not None:
+            session.exitstatus = pytest.ExitCode.OK
 
     def pytest_terminal_summary(self, terminalreporter: Any) -> None:
         state = self.state
+        if state.changes is not None:
+            deleted = state.changes.deleted_deployment_files(state.discovery)
+            terminalreporter.section("paassec changes")
+            terminalreporter.line(f"changed since {state.changes.revision}: {len(state.changes.change.changed)} files, "
+                                  f"{len(deleted)} deployment files deleted")
+            for path in deleted:
+                terminalreporter.line(f"  deleted: {path}")
+            for old, new in state.changes.change.renamed:
+                terminalreporter.line(f"  renamed: {old} -> {new}")
         if not state.summary.checked and not state.summary.errors and not state.unrecognized and not state.summary.uncovered:
             return
         if state.summary.failing_controls:

@@ -8,7 +8,9 @@ from typing import Any, Generator
 import pytest
 
 from ..errors import SettingsError
+from ..git import GitError
 from . import fixture_controls, hookspecs, junit
+from .changes import changed_files
 from .collect import deployment_file, session_error_items, unfollowable_deployment_files
 from .governance import GovernanceReports
 from .header import collection_lines, header_lines
@@ -54,6 +56,11 @@ def pytest_configure(config: pytest.Config) -> None:
         raise pytest.UsageError(str(exc)) from None
     state = SessionState(settings=settings, load_catalog=lambda: load_catalog(config, settings), root=config.rootpath)
     state.load_platforms = lambda: contributed_platforms(config)
+    if settings.changed_since:
+        try:
+            state.changes = changed_files(settings.changed_since, config.rootpath)
+        except GitError as exc:
+            raise pytest.UsageError(f"--paassec-changed-since: {exc}") from None
     config.stash[STATE] = state
     config.pluginmanager.register(RunObserver(state, config), "paassec-observer")
     config.pluginmanager.register(GovernanceReports(state, config), "paassec-governance")

@@ -40,6 +40,7 @@ OPTIONS: tuple[tuple[str | None, str, str, str], ...] = (
     ("--paassec-known-findings", "paassec_known_findings", "string", "file of known findings: reported as xfail, only new ones fail"),
     ("--paassec-sarif", "paassec_sarif", "string", "write a SARIF 2.1.0 report to this path"),
     ("--paassec-json", "paassec_json", "string", "write a JSON report to this path"),
+    ("--paassec-changed-since", "paassec_changed_since", "string", "collect only the deployment files changed since the merge base of this Git revision and HEAD: committed, staged, unstaged and untracked (pull requests, pre-commit)"),
     (None, "paassec_roots", "args", "where deployment files are also collected when pytest runs without path arguments (default: the rootdir)"),
     (None, "paassec_junit_spool", "bool", "with --junitxml, keep finished test cases in a spool file next to the report instead of in memory; the report is the same (default true)"),
     (None, "paassec_dot_dirs", "bool", "collect deployment files in dot-directories such as .github/ and .devcontainer/ (never .git, .tox, caches or virtualenvs); false walks only the platforms' own, such as .do/ and .ebextensions/ (default true)"),
@@ -76,6 +77,7 @@ class Settings:
     protocol: str = "auto"
     junit_spool: bool = True
     coverage_items: bool = True
+    changed_since: str = ""  # a Git revision: pull-request mode
     dot_dirs: bool = True
 
     @property
@@ -216,6 +218,7 @@ def resolve(get_option: Any, get_ini: Any, rootdir: Path) -> Settings:
         junit_spool=get_ini("paassec_junit_spool") is None or _truthy(get_ini("paassec_junit_spool")),
         coverage_items=get_ini("paassec_coverage_items") is None or _truthy(get_ini("paassec_coverage_items")),
         dot_dirs=get_ini("paassec_dot_dirs") is None or _truthy(get_ini("paassec_dot_dirs")),
+        changed_since=str(pick("paassec_changed_since", "paassec_changed_since")[0] or "").strip(),
     )
 
 

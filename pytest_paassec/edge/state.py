@@ -16,6 +16,7 @@ from ..platforms.base import Platform
 from ..reporting.summary import Summary
 from ..rules.catalog import Catalog, build_catalog, discovery_for
 from ..rules.contributions import Contributions
+from .changes import ChangedFiles
 from .governance import Governance, load_governance
 from .protocol import Protocol
 from .settings import Settings
@@ -41,6 +42,8 @@ class SessionState:
     # The run protocol this process chose (protocol.py): provisional when
     # the header is written, final after collection.
     protocol: Protocol | None = None
+    # Pull-request mode (--paassec-changed-since): the files that changed.
+    changes: ChangedFiles | None = None
     # Every resource collected, for controls that read other files.
     resources: list[Resource] = field(default_factory=list)
     _repository: Repository | None = None
@@ -60,6 +63,10 @@ class SessionState:
             self._catalog = self.load_catalog()
             self.summary.titles = {control.id: control.title for control in self._catalog.controls}
         return self._catalog
+
+    def in_change(self, path: Path) -> bool:
+        """Whether pull-request mode (if on) keeps this deployment file."""
+        return self.changes is None or self.changes.includes(path)
 
     def add_resources(self, resources: list[Resource]) -> None:
         self.resources.extend(resources)

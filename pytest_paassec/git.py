@@ -1,0 +1,125 @@
+"""Reading a Git repository with the ``git`` command line.
+
+Fixed argument lists, never a shell; one ``git cat-file --batch`` process
+reads any number of blobs.  Every failure is a :class:`GitError` whose
+message says what to do: outside a work tree, a revision a shallow clone
+does not have (fetch more history), an unknown revision.  The binding
+pygit2 was not worth a compiled dependency: the plugin asks Git a handful of
+questions per run, and the CLI answers each in milliseconds.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .errors import PaasSecError
+
+# Git must not page, prompt, or read the user's configuration for output format.
+_ENV_DROP = ("GIT_DIR", "GIT_WORK_TREE", "GIT_INDEX_FILE", "GIT_PAGER", "PAGER")
+
+
+class GitError(PaasSecError):
+    """Git could not answer; the message says why and what to do."""
+
+
+def _env() -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if k not in _ENV_DROP}
+    env.update({"GIT_TERMINAL_PROMPT": "0", "LC_ALL": "C"})
+    return env
+
+
+def run_git(cwd: Path, *args: str, check: bool = True) -> subprocess.CompletedProcess[bytes]:
+    try:
+        done = subprocess.run(["git", "-c", "core.quotepath=off", *args], cwd=cwd, capture_output=True, env=_env(), check=False)
+    except FileNotFoundError:
+        raise GitError("git is not installed or not on PATH") from None
+    if check and done.returncode != 0:
+        raise GitError(f"git {' '.join(args)}: {done.stderr.decode(errors='replace').strip()}")
+    return done
+
+
+@dataclass(frozen=True)
+class Change:
+    """What changed between a base revision and the working tree."""
+
+    base: str  # the merge base's full hash
+    changed: frozenset[str] = frozenset()  # paths relative to the top level: added, modified, renamed to, untracked
+    deleted: tuple[str, ...] = ()  # gone since the base (renamed-from paths are not listed)
+    renamed: tuple[tuple[str, str], ...] = field(default=())  # (old, new)
+
+
+class Repository:
+    """A Git work tree."""
+
+    def __init__(self, top: Path) -> None:
+        self.top = top
+
+    @classmethod
+    def at(cls, path: Path) -> Repository:
+        """The work tree holding ``path``."""
+        done = run_git(path if path.is_dir() else path.parent, "rev-parse", "--show-toplevel", check=False)
+        if done.returncode != 0:
+            raise GitError(f"{path} is not inside a Git work tree (git rev-parse: {done.stderr.decode(errors='replace').strip()})")
+        return cls(Path(done.stdout.decode().strip()))
+
+    def shallow(self) -> bool:
+        return run_git(self.top, "rev-parse", "--is-shallow-repository").stdout.strip() == b"true"
+
+    def resolve(self, revision: str) -> str:
+        """The full hash of the commit ``revision`` names."""
+        if not revision or revision.startswith("-"):
+            raise GitError(f"{revision!r} is not a revision")
+        done = run_git(self.top, "rev-parse", "--verify", "--quiet", "--end-of-options", f"{revision}^{{commit}}", check=False)
+        if done.returncode == 0:
+            return done.stdout.decode().strip()
+        if self.shallow():
+            raise GitError(
+                f"revision {revision!r} is not in this shallow clone: fetch more history "
+                f"(git fetch --deepen=50, or git fetch --unshallow), or check out with fetch-depth: 0"
+            )
+        raise GitError(f"unknown revision {revision!r}: no such branch, tag or commit in {self.top}")
+
+    def merge_base(self, revision: str) -> str:
+        """Where the current branch left ``revision``: what a pull request is compared with."""
+        commit = self.resolve(revision)
+        done = run_git(self.top, "merge-base", commit, "HEAD", check=False)
+        if done.returncode != 0:
+            if self.shallow():
+                raise GitError(
+                    f"no merge base of {revision!r} and HEAD in this shallow clone: fetch more history "
+                    f"(git fetch --deepen=50, or git fetch --unshallow)"
+                )
+            raise GitError(f"{revision!r} and HEAD have no common history")
+        return done.stdout.decode().strip()
+
+    def changes_since(self, revision: str) -> Change:
+        """Files changed between the merge base of ``revision`` and HEAD and
+        the working tree: committed, staged, unstaged and untracked."""
+        base = self.merge_base(revision)
+        # Against the work tree, so staged and unstaged edits count; -M finds renames.
+        fields = run_git(self.top, "diff", "--name-status", "-z", "-M", "--no-ext-diff", base, "--").stdout.decode(errors="surrogateescape").split("\0")
+        changed: set[str] = set()
+        deleted: list[str] = []
+        renamed: list[tuple[str, str]] = []
+        index = 0
+        while index < len(fields) and fields[index]:
+            status = fields[index]
+            if status[0] in "RC":
+                old, new = fields[index + 1], fields[index + 2]
+                changed.add(new)
+                if status[0] == "R":
+                    renamed.append((old, new))
+                index += 3
+                continue
+            path = fields[index + 1]
+            if status[0] == "D":
+                deleted.append(path)
+            else:
+                changed.add(path)
+            index += 2
+        untracked = run_git(self.top, "ls-files", "--others", "--exclude-standard", "-z").stdout.decode(errors="surrogateescape")
+        changed.update(p for p in untracked.split("\0") if p)
+        return Change(base, frozenset(changed), tuple(sorted(deleted)), tuple(sorted(renamed)))
