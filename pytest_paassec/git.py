@@ -123,3 +123,35 @@ class Repository:
         untracked = run_git(self.top, "ls-files", "--others", "--exclude-standard", "-z").stdout.decode(errors="surrogateescape")
         changed.update(p for p in untracked.split("\0") if p)
         return Change(base, frozenset(changed), tuple(sorted(deleted)), tuple(sorted(renamed)))
+
+    def tree_files(self, commit: str, under: str = "") -> list[str]:
+        """Every file of ``commit``'s tree (below ``under``, relative to the top level)."""
+        args = ["ls-tree", "-r", "-z", "--name-only", "--full-tree", commit]
+        if under:
+            args += ["--", under]
+        names = run_git(self.top, *args).stdout.decode(errors="surrogateescape").split("\0")
+        return sorted(name for name in names if name)
+
+    def read_blobs(self, commit: str, paths: list[str]) -> dict[str, bytes]:
+        """The contents of ``paths`` at ``commit``, read by one ``git cat-file --batch``."""
+        if not paths:
+            return {}
+        request = "".join(f"{commit}:{path}\n" for path in paths).encode(errors="surrogateescape")
+        try:
+            done = subprocess.run(["git", "cat-file", "--batch"], cwd=self.top, input=request, capture_output=True, env=_env(), check=False)
+        except FileNotFoundError:
+            raise GitError("git is not installed or not on PATH") from None
+        if done.returncode != 0:
+            raise GitError(f"git cat-file --batch: {done.stderr.decode(errors='replace').strip()}")
+        out, blobs, offset = done.stdout, {}, 0
+        for path in paths:
+            end = out.index(b"\n", offset)
+            header = out[offset:end].split()
+            offset = end + 1
+            if len(header) < 3 or header[-1] == b"missing":
+                continue  # not a blob at that commit (a submodule, say)
+            size = int(header[2])
+            if header[1] == b"blob":
+                blobs[path] = out[offset : offset + size]
+            offset += size + 1  # the content, then a newline
+        return blobs

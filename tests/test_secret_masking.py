@@ -12,9 +12,14 @@ from __future__ import annotations
 import time
 
 import pytest
+from test_changed_since import git
 
 CANARY_KEY = "AKIAQCANARYZ7W3E9R5T"  # the shape of an AWS access key id
 CANARY_PASSWORD = "canary-Zx81kQ2pL0vB7mN4"
+# The values the files held at the previous commit, which the security diff
+# reads from Git objects: they must not leak either.
+OLD_KEY = "AKIAQOLDKEYZ7W3E9R5T"
+OLD_PASSWORD = "oldpass-Qw73jR9sL2cV5nB8"
 
 FILES = {
     "k8s/deployment.yaml": f"""\
@@ -130,6 +135,8 @@ OUTPUT_FLAGS = [
     "--paassec-json=out/report.json",
     "--paassec-known-findings=out/known.json",
     "--paassec-update-known-findings",
+    "--paassec-diff=HEAD",
+    "--paassec-changed-since=HEAD",
 ]
 TERMINAL_FLAGS = ["-v", "-rA", "--tb=long", "-l", "--showlocals", "--durations=0"]
 
@@ -141,6 +148,14 @@ def test_canary_secret_appears_in_no_output(pytester: pytest.Pytester) -> None:
         path.write_text(text)
     pytester.makeini("[pytest]\n")
     (pytester.path / "out").mkdir()
+    # The previous commit held other secrets in the same places.
+    for relpath, text in FILES.items():
+        (pytester.path / relpath).write_text(text.replace(CANARY_KEY, OLD_KEY).replace(CANARY_PASSWORD, OLD_PASSWORD))
+    git(pytester.path, "init", "-q", "-b", "main")
+    git(pytester.path, "add", "-A")
+    git(pytester.path, "commit", "-q", "-m", "the previous secrets")
+    for relpath, text in FILES.items():
+        (pytester.path / relpath).write_text(text)
     started = time.time() - 1
     result = pytester.runpytest(*OUTPUT_FLAGS, *TERMINAL_FLAGS)
     outputs = {"stdout": result.stdout.str(), "stderr": result.stderr.str()}
@@ -150,7 +165,9 @@ def test_canary_secret_appears_in_no_output(pytester: pytest.Pytester) -> None:
     for written in ("out/junit.xml", "out/report.sarif", "out/report.json", "out/known.json"):
         assert written in outputs, written
     assert "XP-SEC-001" in outputs["out/report.sarif"] and "fingerprint" in outputs["out/known.json"]
+    assert "paassec security diff" in outputs["stdout"] and '"diff": "new"' in outputs["out/report.json"]
     for name, text in outputs.items():
+        assert OLD_KEY not in text and OLD_PASSWORD not in text, f"a secret read from Git leaked into {name}"
         assert CANARY_KEY not in text, f"the canary key leaked into {name}"
         assert CANARY_PASSWORD not in text, f"the canary password leaked into {name}"
         assert CANARY_PASSWORD[:10] not in text, f"a long prefix of the canary leaked into {name}"

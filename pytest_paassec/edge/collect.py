@@ -257,12 +257,14 @@ class ControlItem(pytest.Item):
         "_stash",
         "_sections",
         "_properties",
+        "_diff",
     )
 
     def __init__(self, *, control: Control, resource: Resource, waiver: Waiver | None = None, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         # Drop what Node/Item.__init__ just made: each is rebuilt on first use.
         self._keywords = self._stash = self._sections = self._properties = None
+        self._diff: str | None = None  # new / unchanged / fixed under --paassec-diff, once run
         self.control = control
         self.resource = resource
         self.waiver = waiver
@@ -330,7 +332,8 @@ class ControlItem(pytest.Item):
         if self._properties is not None:
             return self._properties
         head, tail = self.control.report_properties
-        return [*head, *self.resource.report_properties, *tail]
+        diff = (("paassec.diff", self._diff),) if self._diff else ()
+        return [*head, *self.resource.report_properties, *tail, *diff]
 
     @property
     def ihook(self) -> Any:
@@ -340,6 +343,11 @@ class ControlItem(pytest.Item):
         repository = self.config.stash[STATE].repository if self.control.spans_files else None
         violations = self.control.evaluate(self.resource, repository)
         self._violations, self._findings = violations or _NO_VIOLATIONS, None
+        base = self.config.stash[STATE].diff_base
+        if base is not None:
+            self._diff = base.state_of(self.findings(), self.resource.document.path, self.control.id, self.resource.ref)
+            if self._properties is not None:  # the standard protocol made them for the setup report
+                self._properties.append(("paassec.diff", self._diff))
         return violations
 
     def findings(self) -> list[Finding]:
@@ -348,11 +356,18 @@ class ControlItem(pytest.Item):
         return self._findings
 
     def known_reason(self) -> str | None:
-        """Why a failure is expected: every finding is in the known-findings file."""
-        governance = self.config.stash[STATE].governance
-        if not governance.known_file or not self._violations:
+        """Why a failure is expected: every finding is in the known-findings
+        file, or (--paassec-diff) was already there at the revision."""
+        if not self._violations:
             return None
-        return f"known finding, recorded in {governance.known_file}" if governance.is_known(self.findings()) else None
+        state = self.config.stash[STATE]
+        governance = state.governance
+        if governance.known_file and governance.is_known(self.findings()):
+            return f"known finding, recorded in {governance.known_file}"
+        if self._diff == "unchanged":
+            base = state.diff_base
+            return f"already failing at {base.revision} ({base.commit[:7]})"
+        return None
 
     def report_data(self) -> dict[str, Any] | None:
         """What the call report carries for the controller; None when no
@@ -379,6 +394,11 @@ class ControlItem(pytest.Item):
         known = sum(1 for f in self.findings() if f.fingerprint in governance.known) if governance.known else 0
         if known:
             notes.append(f"{len(self.findings()) - known} new findings; {known} already recorded in {governance.known_file}")
+        base = self.config.stash[STATE].diff_base
+        if base is not None:
+            before = sum(1 for f in self.findings() if f.fingerprint in base.findings)
+            notes.append(f"new since {base.revision}: {len(self.findings()) - before} of {len(self.findings())} findings"
+                         + (f"; {before} already failing there" if before else ""))
         return internals.prepared_repr(control_failure(self.control, self.resource, violations, notes))
 
     def repr_failure(self, excinfo: pytest.ExceptionInfo[BaseException], style: Any = None) -> Any:

@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from tabulate import tabulate
 
 from ..errors import LocatedError
 from ..governance.findings import Finding
@@ -142,6 +143,7 @@ class GovernanceReports:
         # it did not run are neither fixed nor dropped from the file.
         self.unseen_waivers: set[str] = set()
         self.unseen_checks: set[tuple[str, str]] = set()  # (file, control)
+        self.diff: SecurityDiff | None = None
 
     @pytest.hookimpl(wrapper=True, tryfirst=True)  # outermost: sees pytest's xfail verdict
     def pytest_runtest_makereport(self, item: pytest.Item, call: pytest.CallInfo[None]) -> Any:
@@ -185,7 +187,7 @@ class GovernanceReports:
             return  # the controller writes, from every worker's reports
         settings = self.state.settings
         records = self.book.sorted()
-        if not records and not any((settings.sarif, settings.json, settings.update_known_findings)):
+        if not records and not any((settings.sarif, settings.json, settings.update_known_findings, settings.diff)):
             return
         governance = self.state.governance
         used = {r.waiver["source"] for r in records if r.waiver} | self.unseen_waivers
@@ -206,6 +208,8 @@ class GovernanceReports:
             kept = [k for k in governance.known.values() if k not in looked_at]  # checks this run did not run
             write_known(settings.known_findings, kept + list(present.values()))
             self.written.append(f"known findings: {governance.known_file} ({len(kept) + len(present)} findings)")
+        if self.state.diff_repository is not None:
+            self.diff = security_diff(records, self.state.diff_base, self.config.rootpath, self.unseen_checks)
         if governance.strict and self.unused_file_waivers and session.exitstatus == pytest.ExitCode.OK:
             session.exitstatus = pytest.ExitCode.TESTS_FAILED
 
@@ -216,6 +220,10 @@ class GovernanceReports:
         if lines:
             terminalreporter.section("paassec governance")
             for line in lines:
+                terminalreporter.line(line)
+        if self.diff is not None:
+            terminalreporter.section("paassec security diff")
+            for line in self.diff.lines():
                 terminalreporter.line(line)
 
 
@@ -243,6 +251,45 @@ def current_findings(records: list[ItemRecord]) -> tuple[dict[str, KnownFinding]
             for v in record.violations:
                 present[v["fingerprint"]] = KnownFinding(v["file"], record.control, v.get("resource", ""), v["path"], v["fingerprint"])
     return present, files
+
+
+@dataclass
+class SecurityDiff:
+    """New, fixed and unchanged findings since the --paassec-diff revision."""
+
+    revision: str
+    commit: str
+    new: list[tuple[str, str, str, str]]  # (control, file:line, resource, path)
+    fixed: list[tuple[str, str, str, str]]
+    unchanged: int
+
+    def lines(self) -> list[str]:
+        out = [f"security diff since {self.revision} ({self.commit[:7]}): {len(self.new)} new, {len(self.fixed)} fixed, {self.unchanged} unchanged"]
+        rows = [("new", *row) for row in self.new] + [("fixed", *row) for row in self.fixed]
+        if rows:
+            out.extend(["", *tabulate(rows, headers=["", "control", "where", "resource", "path"]).splitlines()])
+        return out
+
+
+def security_diff(records: list[ItemRecord], base: Any, root: Path, unseen: set[tuple[str, str]]) -> SecurityDiff:
+    """Compare the run's findings with the revision's: a finding of a failing
+    (or expected-failing) item is present; the revision's findings in the
+    files this run looked at (or that are gone) that are not present are fixed."""
+    present: dict[str, tuple[str, str, str, str]] = {}
+    files = {r.properties.get("paassec.file", "") for r in records}
+    for record in records:
+        if record.outcome in ("failed", "xfailed"):
+            for v in record.violations:
+                present[v["fingerprint"]] = (record.control, f"{v['file']}:{v['line']}", v.get("resource", ""), v["path"])
+    new = sorted(row for fp, row in present.items() if fp not in base.findings)
+    fixed = sorted(
+        (k.control, k.file, k.resource, k.path)
+        for k in base.findings.values()
+        if k.fingerprint not in present
+        and (k.file, k.control) not in unseen
+        and (k.file in files or not (root / k.file).exists())
+    )
+    return SecurityDiff(base.revision, base.commit, new, fixed, sum(1 for fp in present if fp in base.findings))
 
 
 def summary_lines(records: list[ItemRecord], governance: Governance, unused: list[Waiver], fixed: list[KnownFinding], written: list[str]) -> list[str]:

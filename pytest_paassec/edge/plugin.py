@@ -9,6 +9,7 @@ import pytest
 
 from ..errors import SettingsError
 from ..git import GitError
+from ..git import Repository as GitRepository
 from . import fixture_controls, hookspecs, junit
 from .changes import changed_files
 from .collect import deployment_file, session_error_items, unfollowable_deployment_files
@@ -61,6 +62,12 @@ def pytest_configure(config: pytest.Config) -> None:
             state.changes = changed_files(settings.changed_since, config.rootpath)
         except GitError as exc:
             raise pytest.UsageError(f"--paassec-changed-since: {exc}") from None
+    if settings.diff:
+        try:
+            state.diff_repository = GitRepository.at(config.rootpath)
+            state.diff_repository.resolve(settings.diff)
+        except GitError as exc:
+            raise pytest.UsageError(f"--paassec-diff: {exc}") from None
     config.stash[STATE] = state
     config.pluginmanager.register(RunObserver(state, config), "paassec-observer")
     config.pluginmanager.register(GovernanceReports(state, config), "paassec-governance")

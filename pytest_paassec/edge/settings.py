@@ -41,6 +41,7 @@ OPTIONS: tuple[tuple[str | None, str, str, str], ...] = (
     ("--paassec-sarif", "paassec_sarif", "string", "write a SARIF 2.1.0 report to this path"),
     ("--paassec-json", "paassec_json", "string", "write a JSON report to this path"),
     ("--paassec-changed-since", "paassec_changed_since", "string", "collect only the deployment files changed since the merge base of this Git revision and HEAD: committed, staged, unstaged and untracked (pull requests, pre-commit)"),
+    ("--paassec-diff", "paassec_diff", "string", "security diff: also evaluate the baselines on the repository at this Git revision (read from Git, not checked out); findings already there are expected failures, only new ones fail, fixed ones are listed"),
     (None, "paassec_roots", "args", "where deployment files are also collected when pytest runs without path arguments (default: the rootdir)"),
     (None, "paassec_junit_spool", "bool", "with --junitxml, keep finished test cases in a spool file next to the report instead of in memory; the report is the same (default true)"),
     (None, "paassec_dot_dirs", "bool", "collect deployment files in dot-directories such as .github/ and .devcontainer/ (never .git, .tox, caches or virtualenvs); false walks only the platforms' own, such as .do/ and .ebextensions/ (default true)"),
@@ -78,12 +79,13 @@ class Settings:
     junit_spool: bool = True
     coverage_items: bool = True
     changed_since: str = ""  # a Git revision: pull-request mode
+    diff: str = ""  # a Git revision: the security diff
     dot_dirs: bool = True
 
     @property
     def wants_findings(self) -> bool:
         """Whether reports must carry every item's findings (SARIF, JSON, known findings)."""
-        return bool(self.sarif or self.json or self.known_findings)
+        return bool(self.sarif or self.json or self.known_findings or self.diff)
 
     def wants(self, control_id: str) -> bool:
         """Is a control selected by --paassec-select / --paassec-ignore?"""
@@ -219,6 +221,7 @@ def resolve(get_option: Any, get_ini: Any, rootdir: Path) -> Settings:
         coverage_items=get_ini("paassec_coverage_items") is None or _truthy(get_ini("paassec_coverage_items")),
         dot_dirs=get_ini("paassec_dot_dirs") is None or _truthy(get_ini("paassec_dot_dirs")),
         changed_since=str(pick("paassec_changed_since", "paassec_changed_since")[0] or "").strip(),
+        diff=str(pick("paassec_diff", "paassec_diff")[0] or "").strip(),
     )
 
 

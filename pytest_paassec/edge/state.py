@@ -8,10 +8,13 @@ from typing import Callable
 
 import pytest
 
+from ..git import Repository as GitRepository
+from ..governance.diff import DiffBase, findings_at
 from ..model.repository import Repository
 from ..model.resources import Resource
 from ..parsing.discovery import Discovery
 from ..parsing.intake import Intake
+from ..parsing.selection import excluded
 from ..platforms.base import Platform
 from ..reporting.summary import Summary
 from ..rules.catalog import Catalog, build_catalog, discovery_for
@@ -44,6 +47,9 @@ class SessionState:
     protocol: Protocol | None = None
     # Pull-request mode (--paassec-changed-since): the files that changed.
     changes: ChangedFiles | None = None
+    # The security diff (--paassec-diff): the repository, and the findings at the revision once asked for.
+    diff_repository: GitRepository | None = None
+    _diff_base: DiffBase | None = None
     # Every resource collected, for controls that read other files.
     resources: list[Resource] = field(default_factory=list)
     _repository: Repository | None = None
@@ -63,6 +69,20 @@ class SessionState:
             self._catalog = self.load_catalog()
             self.summary.titles = {control.id: control.title for control in self._catalog.controls}
         return self._catalog
+
+    @property
+    def diff_base(self) -> DiffBase | None:
+        """The findings at the --paassec-diff revision, evaluated on first use
+        (each xdist worker evaluates them too: the same files, the same answer)."""
+        if self.diff_repository is None:
+            return None
+        if self._diff_base is None:
+            settings = self.settings
+            self._diff_base = findings_at(
+                self.diff_repository, settings.diff, self.root or Path("."), self.catalog,
+                selected=lambda relpath: not excluded(relpath, settings), max_size=settings.max_file_size,
+            )
+        return self._diff_base
 
     def in_change(self, path: Path) -> bool:
         """Whether pull-request mode (if on) keeps this deployment file."""

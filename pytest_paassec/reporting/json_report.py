@@ -12,7 +12,7 @@ from typing import Any, Iterable
 from .records import OUTCOMES, ItemRecord
 
 SCHEMA_VERSION = 1
-_FIELDS = ("control", "severity", "category", "platform", "resource", "file", "line", "title", "references", "override")
+_FIELDS = ("control", "severity", "category", "platform", "resource", "file", "line", "title", "references", "override", "diff")
 
 
 def json_document(records: Iterable[ItemRecord], rules: dict[str, dict[str, Any]], *, version: str, today: str) -> dict[str, Any]:

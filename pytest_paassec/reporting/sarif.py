@@ -100,6 +100,8 @@ def _result(record: ItemRecord, violation: dict[str, Any], rule_index: int, seve
         ],
         "properties": {"paassec.item": record.nodeid, "paassec.outcome": record.outcome},
     }
+    if record.properties.get("paassec.diff"):
+        result["properties"]["paassec.diff"] = record.properties["paassec.diff"]
     if violation.get("fingerprint"):
         result["partialFingerprints"] = {"paassecFinding/v1": violation["fingerprint"]}
     if record.outcome == "xfailed":

@@ -97,10 +97,20 @@ Scanned = tuple[ParsedFile | None, list[tuple[Resource, Control, list[Violation]
 def scan_files(files: list[tuple[Path, str]], catalog: Catalog, max_size: int = 5 * 1024 * 1024) -> dict[str, Scanned]:
     """Parse and evaluate (path, relpath) files together outside pytest (tests
     and benchmarks): controls that read other files see all of them, as in one run."""
-    plans: dict[str, tuple[ParsedFile | None, Plan | None]] = {}
+    texts = []
     for path, relpath in sorted(files, key=lambda file: file[1]):
+        texts.append((relpath, read_text(path, relpath, max_size) if classify(Path(relpath)) is not None else None))
+    return scan_texts(texts, catalog)
+
+
+def scan_texts(files: list[tuple[str, str | None]], catalog: Catalog) -> dict[str, Scanned]:
+    """Parse and evaluate (relpath, text) files as one run: files on disk, or
+    a revision's files read from Git (the security diff).  A ``None`` text,
+    or a file no platform can read, gives no checks."""
+    plans: dict[str, tuple[ParsedFile | None, Plan | None]] = {}
+    for relpath, text in sorted(files, key=lambda file: file[0]):
         candidate = classify(Path(relpath))
-        intake = take_in_text(relpath, candidate, read_text(path, relpath, max_size)) if candidate is not None else None
+        intake = take_in_text(relpath, candidate, text) if candidate is not None and text is not None else None
         if intake is None or intake.parsed is None or candidate is None:
             plans[relpath] = (None, None)
             continue
