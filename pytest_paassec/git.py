@@ -10,6 +10,7 @@ questions per run, and the CLI answers each in milliseconds.
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import subprocess
 from dataclasses import dataclass, field
@@ -155,3 +156,52 @@ class Repository:
                 blobs[path] = out[offset : offset + size]
             offset += size + 1  # the content, then a newline
         return blobs
+
+    def blame(self, path: Path) -> dict[int, Blame]:
+        """Who last changed each line of ``path`` as it is in the working
+        tree: one ``git blame --porcelain`` for the whole file."""
+        done = run_git(self.top, "blame", "--porcelain", "--", str(path), check=False)
+        if done.returncode != 0:
+            return {}  # untracked or outside the repository: nothing is committed
+        return parse_blame(done.stdout.decode("utf-8", errors="replace"))
+
+
+@dataclass(frozen=True)
+class Blame:
+    commit: str  # short hash; "" for a line not committed yet
+    author: str
+    date: str  # YYYY-MM-DD in the author's time zone
+
+    def describe(self) -> str:
+        return "not committed yet" if not self.commit else f"{self.commit}, {self.author}, {self.date}"
+
+
+_UNCOMMITTED = "0" * 40
+
+
+def parse_blame(text: str) -> dict[int, Blame]:
+    """``git blame --porcelain`` output -> line number -> Blame."""
+    commits: dict[str, dict[str, str]] = {}
+    lines: dict[int, Blame] = {}
+    current: str | None = None
+    final_line = 0
+    for raw in text.split("\n"):
+        if raw.startswith("\t"):
+            if current is not None:
+                info = commits[current]
+                if current == _UNCOMMITTED:
+                    lines[final_line] = Blame("", "", "")
+                else:
+                    seconds = int(info.get("author-time", "0"))
+                    tz = info.get("author-tz", "+0000")
+                    offset = dt.timedelta(hours=int(tz[1:3]), minutes=int(tz[3:5])) * (-1 if tz.startswith("-") else 1)
+                    day = dt.datetime.fromtimestamp(seconds, dt.timezone(offset)).date().isoformat()
+                    lines[final_line] = Blame(current[:7], info.get("author", ""), day)
+            continue
+        parts = raw.split(" ")
+        if len(parts) >= 3 and len(parts[0]) == 40 and all(c in "0123456789abcdef" for c in parts[0]):
+            current, final_line = parts[0], int(parts[2])
+            commits.setdefault(current, {})
+        elif current is not None and parts and parts[0] in ("author", "author-time", "author-tz"):
+            commits[current][parts[0]] = raw[len(parts[0]) + 1 :]
+    return lines

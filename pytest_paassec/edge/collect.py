@@ -257,14 +257,15 @@ class ControlItem(pytest.Item):
         "_stash",
         "_sections",
         "_properties",
-        "_diff",
+        "_after",
     )
 
     def __init__(self, *, control: Control, resource: Resource, waiver: Waiver | None = None, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         # Drop what Node/Item.__init__ just made: each is rebuilt on first use.
         self._keywords = self._stash = self._sections = self._properties = None
-        self._diff: str | None = None  # new / unchanged / fixed under --paassec-diff, once run
+        # JUnit properties known once the check ran: paassec.diff, paassec.commit...
+        self._after: tuple[tuple[str, str], ...] = ()
         self.control = control
         self.resource = resource
         self.waiver = waiver
@@ -332,8 +333,7 @@ class ControlItem(pytest.Item):
         if self._properties is not None:
             return self._properties
         head, tail = self.control.report_properties
-        diff = (("paassec.diff", self._diff),) if self._diff else ()
-        return [*head, *self.resource.report_properties, *tail, *diff]
+        return [*head, *self.resource.report_properties, *tail, *self._after]
 
     @property
     def ihook(self) -> Any:
@@ -343,11 +343,18 @@ class ControlItem(pytest.Item):
         repository = self.config.stash[STATE].repository if self.control.spans_files else None
         violations = self.control.evaluate(self.resource, repository)
         self._violations, self._findings = violations or _NO_VIOLATIONS, None
-        base = self.config.stash[STATE].diff_base
-        if base is not None:
-            self._diff = base.state_of(self.findings(), self.resource.document.path, self.control.id, self.resource.ref)
+        state = self.config.stash[STATE]
+        after: list[tuple[str, str]] = []
+        if state.diff_base is not None:
+            after.append(("paassec.diff", state.diff_base.state_of(self.findings(), self.resource.document.path, self.control.id, self.resource.ref)))
+        if violations and state.blame_repository is not None:
+            blame = state.blame_of(violations[0].file, violations[0].line)
+            if blame is not None:
+                after += [("paassec.commit", blame.commit or "uncommitted"), ("paassec.author", blame.author), ("paassec.date", blame.date)]
+        if after:
+            self._after = tuple(after)
             if self._properties is not None:  # the standard protocol made them for the setup report
-                self._properties.append(("paassec.diff", self._diff))
+                self._properties.extend(after)
         return violations
 
     def findings(self) -> list[Finding]:
@@ -364,7 +371,7 @@ class ControlItem(pytest.Item):
         governance = state.governance
         if governance.known_file and governance.is_known(self.findings()):
             return f"known finding, recorded in {governance.known_file}"
-        if self._diff == "unchanged":
+        if ("paassec.diff", "unchanged") in self._after:
             base = state.diff_base
             return f"already failing at {base.revision} ({base.commit[:7]})"
         return None
@@ -399,7 +406,15 @@ class ControlItem(pytest.Item):
             before = sum(1 for f in self.findings() if f.fingerprint in base.findings)
             notes.append(f"new since {base.revision}: {len(self.findings()) - before} of {len(self.findings())} findings"
                          + (f"; {before} already failing there" if before else ""))
-        return internals.prepared_repr(control_failure(self.control, self.resource, violations, notes))
+        state = self.config.stash[STATE]
+        locate = None
+        if state.blame_repository is not None:
+
+            def locate(violation: Violation) -> str:
+                blame = state.blame_of(violation.file, violation.line)
+                return f" ({blame.describe()})" if blame is not None else ""
+
+        return internals.prepared_repr(control_failure(self.control, self.resource, violations, notes, locate))
 
     def repr_failure(self, excinfo: pytest.ExceptionInfo[BaseException], style: Any = None) -> Any:
         if isinstance(excinfo.value, ControlFailure):

@@ -68,6 +68,11 @@ def pytest_configure(config: pytest.Config) -> None:
             state.diff_repository.resolve(settings.diff)
         except GitError as exc:
             raise pytest.UsageError(f"--paassec-diff: {exc}") from None
+    if settings.blame:
+        try:
+            state.blame_repository = GitRepository.at(config.rootpath)
+        except GitError as exc:
+            raise pytest.UsageError(f"--paassec-blame: {exc}") from None
     config.stash[STATE] = state
     config.pluginmanager.register(RunObserver(state, config), "paassec-observer")
     config.pluginmanager.register(GovernanceReports(state, config), "paassec-governance")

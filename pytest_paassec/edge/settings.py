@@ -42,6 +42,7 @@ OPTIONS: tuple[tuple[str | None, str, str, str], ...] = (
     ("--paassec-json", "paassec_json", "string", "write a JSON report to this path"),
     ("--paassec-changed-since", "paassec_changed_since", "string", "collect only the deployment files changed since the merge base of this Git revision and HEAD: committed, staged, unstaged and untracked (pull requests, pre-commit)"),
     ("--paassec-diff", "paassec_diff", "string", "security diff: also evaluate the baselines on the repository at this Git revision (read from Git, not checked out); findings already there are expected failures, only new ones fail, fixed ones are listed"),
+    ("--paassec-blame", "paassec_blame", "bool", "name the commit, author and date of the last change to every offending line (one git blame per file with a failure); JUnit properties paassec.commit, paassec.author, paassec.date"),
     (None, "paassec_roots", "args", "where deployment files are also collected when pytest runs without path arguments (default: the rootdir)"),
     (None, "paassec_junit_spool", "bool", "with --junitxml, keep finished test cases in a spool file next to the report instead of in memory; the report is the same (default true)"),
     (None, "paassec_dot_dirs", "bool", "collect deployment files in dot-directories such as .github/ and .devcontainer/ (never .git, .tox, caches or virtualenvs); false walks only the platforms' own, such as .do/ and .ebextensions/ (default true)"),
@@ -80,6 +81,7 @@ class Settings:
     coverage_items: bool = True
     changed_since: str = ""  # a Git revision: pull-request mode
     diff: str = ""  # a Git revision: the security diff
+    blame: bool = False
     dot_dirs: bool = True
 
     @property
@@ -222,6 +224,7 @@ def resolve(get_option: Any, get_ini: Any, rootdir: Path) -> Settings:
         dot_dirs=get_ini("paassec_dot_dirs") is None or _truthy(get_ini("paassec_dot_dirs")),
         changed_since=str(pick("paassec_changed_since", "paassec_changed_since")[0] or "").strip(),
         diff=str(pick("paassec_diff", "paassec_diff")[0] or "").strip(),
+        blame=_truthy(pick("paassec_blame", "paassec_blame")[0]),
     )
 
 

@@ -8,6 +8,7 @@ from typing import Callable
 
 import pytest
 
+from ..git import Blame
 from ..git import Repository as GitRepository
 from ..governance.diff import DiffBase, findings_at
 from ..model.repository import Repository
@@ -50,6 +51,9 @@ class SessionState:
     # The security diff (--paassec-diff): the repository, and the findings at the revision once asked for.
     diff_repository: GitRepository | None = None
     _diff_base: DiffBase | None = None
+    # --paassec-blame: the repository, and each file's blame once asked for.
+    blame_repository: GitRepository | None = None
+    _blames: dict[str, dict[int, Blame]] = field(default_factory=dict)
     # Every resource collected, for controls that read other files.
     resources: list[Resource] = field(default_factory=list)
     _repository: Repository | None = None
@@ -83,6 +87,14 @@ class SessionState:
                 selected=lambda relpath: not excluded(relpath, settings), max_size=settings.max_file_size,
             )
         return self._diff_base
+
+    def blame_of(self, file: str, line: int) -> Blame | None:
+        """The last change to a line of a deployment file (relative to the rootdir)."""
+        if self.blame_repository is None:
+            return None
+        if file not in self._blames:
+            self._blames[file] = self.blame_repository.blame((self.root or Path(".")) / file)
+        return self._blames[file].get(line, Blame("", "", "") if not self._blames[file] else None)
 
     def in_change(self, path: Path) -> bool:
         """Whether pull-request mode (if on) keeps this deployment file."""

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import traceback
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Callable
 
 if TYPE_CHECKING:
     from ..errors import LocatedError
@@ -30,8 +30,12 @@ class PreparedFailure:
     body: tuple[str, ...] = ()
 
 
-def control_failure(control: Control, resource: Resource, violations: list[Violation], notes: list[str] | None = None) -> PreparedFailure:
-    body = list(notes or ()) + ["  " + violation.render() for violation in violations]
+def control_failure(
+    control: Control, resource: Resource, violations: list[Violation], notes: list[str] | None = None,
+    locate: Callable[[Violation], str] | None = None,
+) -> PreparedFailure:
+    """``locate`` may add to each violation's ``file:line`` (who last changed it)."""
+    body = list(notes or ()) + ["  " + violation.render(locate(violation) if locate else "") for violation in violations]
     if control.remediation:
         body.append("Remediation: " + " ".join(control.remediation.split()))
     if control.references:

@@ -73,11 +73,12 @@ class Violation:
         key = self.path[-1] if self.path else None
         return "<missing>" if self.found is MISSING else render_value(self.found, self.sensitive, key)
 
-    def render(self) -> str:
+    def render(self, where: str = "") -> str:
+        """``file:line<where>  path  found -> expected``; ``where`` adds to the location."""
         found = self.note or self.shown()
         if self.field:
             found = f"{field_label(self.field)}: {found}"
-        return f"{self.file}:{self.line}  {format_path(self.path)}  {found} -> {self.expected}"
+        return f"{self.file}:{self.line}{where}  {format_path(self.path)}  {found} -> {self.expected}"
 
 
 # A check takes one subject value (the resource data, a pod spec, a
