@@ -9,23 +9,9 @@ import xml.etree.ElementTree as ET
 
 import pytest
 from test_changed_since import BO, git, write
-from test_security_diff import BASELINE
+from test_security_diff import BASELINE, BEFORE
 
-DEPLOYMENT = """\
-apiVersion: apps/v1
-kind: Deployment
-metadata:
-  name: api
-  namespace: shop
-spec:
-  template:
-    spec:
-      containers:
-        - name: api
-          image: ghcr.io/acme/api:{tag}
-          securityContext:
-            privileged: true
-"""
+DEPLOYMENT = BEFORE.replace("api:latest", "api:{tag}")  # the image tag changes in the second commit
 
 
 @pytest.fixture
