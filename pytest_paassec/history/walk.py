@@ -1,0 +1,89 @@
+"""Bring the history database up to date with the first-parent history of a revision."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from ..git import Repository, run_git
+from ..parsing.discovery import classify
+from ..rules.catalog import Catalog
+from .evaluate import TreeEvaluator
+from .store import Store
+
+_FORMAT = "%H%x00%an%x00%ae%x00%cI%x00%s"
+
+
+def first_parent_commits(repository: Repository, revision: str) -> list[dict[str, str]]:
+    commit = repository.resolve(revision)
+    out = run_git(repository.top, "log", "--first-parent", "--reverse", f"--format={_FORMAT}", commit).stdout
+    commits = []
+    # One record per line: fields separated by NUL, records by newline (subjects hold no newline).
+    for line in out.decode("utf-8", errors="replace").splitlines():
+        fields = line.split("\0")
+        if len(fields) >= 5 and len(fields[0]) == 40:
+            commits.append({"sha": fields[0], "author": fields[1], "email": fields[2], "date": fields[3], "subject": fields[4]})
+    return commits
+
+
+def changed_files(repository: Repository, parent: str | None, commit: str) -> tuple[list[str], list[str]]:
+    """(present, gone): deployment files the commit added or modified (renamed to), and removed (renamed from)."""
+    args = ["diff-tree", "-r", "-z", "--no-commit-id", "--name-status", "-M"]
+    args += [parent, commit] if parent else ["--root", commit]
+    fields = run_git(repository.top, *args).stdout.decode(errors="surrogateescape").split("\0")
+    present, gone = [], []
+    index = 0
+    while index < len(fields) and fields[index]:
+        status = fields[index]
+        if status[0] in "RC":
+            if status[0] == "R":
+                gone.append(fields[index + 1])
+            present.append(fields[index + 2])
+            index += 3
+            continue
+        (gone if status[0] == "D" else present).append(fields[index + 1])
+        index += 2
+    deployment = lambda path: classify(Path(path)) is not None  # noqa: E731
+    return [p for p in present if deployment(p)], [p for p in gone if deployment(p)]
+
+
+def texts_at(repository: Repository, commit: str, paths: list[str]) -> dict[str, str | None]:
+    blobs = repository.read_blobs(commit, paths)
+    texts: dict[str, str | None] = {}
+    for path in paths:
+        blob = blobs.get(path)
+        try:
+            texts[path] = blob.decode("utf-8") if blob is not None and b"\0" not in blob[:8192] else None
+        except UnicodeDecodeError:
+            texts[path] = None
+    return texts
+
+
+def update(store: Store, repository: Repository, catalog: Catalog, revision: str = "HEAD", on_rebuild=print) -> int:  # type: ignore[no-untyped-def]
+    """Process the commits not yet in the database; return how many."""
+    commits = first_parent_commits(repository, revision)
+    shas = [c["sha"] for c in commits]
+    done = store.processed()
+    if done and (len(done) > len(shas) or shas[: len(done)] != done):
+        on_rebuild(f"{store.path}: the history it holds is no longer the first-parent history of {revision} (rebased or reset): rebuilding")
+        store.reset()
+        done = []
+    evaluator = TreeEvaluator(catalog)
+    if done:  # the tree as it was at the last processed commit
+        last = done[-1]
+        files = [p for p in repository.tree_files(last) if classify(Path(p)) is not None]
+        evaluator.update(texts_at(repository, last, files))
+    open_rows = store.open_rows()
+    for seq, commit in enumerate(commits[len(done) :], start=len(done) + 1):
+        parent = shas[seq - 2] if seq > 1 else None
+        present, gone = changed_files(repository, parent, commit["sha"])
+        texts = texts_at(repository, commit["sha"], present)
+        texts.update({path: None for path in gone})
+        current = evaluator.update(texts)
+        introduced = [row for fp, row in current.items() if fp not in open_rows]
+        fixed = [fp for fp in open_rows if fp not in current]
+        store.record(commit, seq, introduced, fixed)
+        open_rows = current
+        if seq % 100 == 0:
+            store.commit()
+    store.commit()
+    return len(commits) - len(done)
