@@ -14,6 +14,8 @@ import time
 import pytest
 from test_changed_since import git
 
+from pytest_paassec.history.cli import main as history_main
+
 CANARY_KEY = "AKIAQCANARYZ7W3E9R5T"  # the shape of an AWS access key id
 CANARY_PASSWORD = "canary-Zx81kQ2pL0vB7mN4"
 # The values the files held at the previous commit, which the security diff
@@ -141,7 +143,7 @@ OUTPUT_FLAGS = [
 TERMINAL_FLAGS = ["-v", "-rA", "--tb=long", "-l", "--showlocals", "--durations=0"]
 
 
-def test_canary_secret_appears_in_no_output(pytester: pytest.Pytester) -> None:
+def test_canary_secret_appears_in_no_output(pytester: pytest.Pytester, capsys: pytest.CaptureFixture[str]) -> None:
     for relpath, text in FILES.items():
         path = pytester.path / relpath
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -159,10 +161,18 @@ def test_canary_secret_appears_in_no_output(pytester: pytest.Pytester) -> None:
     started = time.time() - 1
     result = pytester.runpytest(*OUTPUT_FLAGS, *TERMINAL_FLAGS)
     outputs = {"stdout": result.stdout.str(), "stderr": result.stderr.str()}
+    # The history database and its answers (the commit's findings are recorded).
+    history_args = ["--repo", str(pytester.path), "--db", str(pytester.path / "out" / "history.sqlite")]
+    assert history_main([*history_args, "update"]) == 0
+    for query in (["findings", "--json"], ["commit", "HEAD"], ["stats"]):
+        assert history_main([*history_args, "--no-update", *query]) == 0
+    captured = capsys.readouterr()
+    outputs["paassec-history"] = captured.out + captured.err
+    assert "XP-SEC-001" in outputs["paassec-history"]
     for path in pytester.path.rglob("*"):
         if path.is_file() and path.stat().st_mtime >= started and path.relative_to(pytester.path).as_posix() not in FILES:
             outputs[str(path.relative_to(pytester.path))] = path.read_text(errors="replace")
-    for written in ("out/junit.xml", "out/report.sarif", "out/report.json", "out/known.json"):
+    for written in ("out/junit.xml", "out/report.sarif", "out/report.json", "out/known.json", "out/history.sqlite"):
         assert written in outputs, written
     assert "XP-SEC-001" in outputs["out/report.sarif"] and "fingerprint" in outputs["out/known.json"]
     assert "paassec security diff" in outputs["stdout"] and '"diff": "new"' in outputs["out/report.json"]
