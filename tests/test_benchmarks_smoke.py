@@ -116,3 +116,17 @@ def test_xdist_scaling_runs(tmp_path: Path) -> None:
     assert [row["workers"] for row in rows] == [1, 2]
     assert rows[0]["testcases"] == rows[1]["testcases"] > 0 and all(row["peak_mb"] > 0 for row in rows)
     assert "| 1 (no xdist) |" in completed.stdout
+
+
+def test_history_benchmark_runs(tmp_path: Path) -> None:
+    out = tmp_path / "history.json"
+    completed = subprocess.run(
+        [sys.executable, str(BENCH / "history_bench.py"), "--commits", "6", "--files", "4", "--work", str(tmp_path), "--json", str(out)],
+        capture_output=True, text=True,
+    )
+    assert completed.returncode == 0, completed.stdout[-2000:] + completed.stderr[-2000:]
+    report = json.loads(out.read_text())
+    assert all(m["ok"] for m in report["measurements"].values()), report
+    assert report["ratios"]["history_full_vs_plain_run"]["value"] > 0
+    log = subprocess.run(["git", "rev-list", "--count", "HEAD"], cwd=tmp_path / "history-repo", capture_output=True, text=True, check=True)
+    assert log.stdout.strip() == "16"  # 6 commits, then 10 more for the incremental run
