@@ -19,6 +19,7 @@ Where authentication is read, the first found wins: a ``config`` child named
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from ..model.resources import Resource, SubjectEntries
@@ -65,6 +66,22 @@ def _restricted(view: View) -> bool:
     )
 
 
+_SITE_ID = re.compile(r"^\[\s*resourceId\(\s*'Microsoft\.Web/sites'\s*,\s*(.+)\)\s*\]$", re.IGNORECASE | re.DOTALL)
+
+
+def _target_site(service_id: Any, template: Template) -> str | None:
+    """The site name a privateLinkServiceId names: ``resourceId('Microsoft.Web/sites', x)`` or a literal id."""
+    if not isinstance(service_id, str):
+        return None
+    match = _SITE_ID.match(service_id.strip())
+    if match:
+        segments = name_segments(f"[{match.group(1).strip()}]", template)
+        return segments[-1] if segments else None
+    if is_expression(service_id):
+        return None
+    return service_id.rstrip("/").rsplit("/", 1)[-1].lower()
+
+
 def _private_endpoint(resource: Resource, template: Template) -> bool:
     """A private endpoint of the template connects to this site (groupId ``sites``)."""
     name = (name_segments(resource.data.get("name"), template) or ("",))[-1]
@@ -75,8 +92,7 @@ def _private_endpoint(resource: Resource, template: Template) -> bool:
         for connection in (properties.get("privateLinkServiceConnections") or []) + (properties.get("manualPrivateLinkServiceConnections") or []):
             target = mapping(mapping(connection).get("properties"))
             groups = [str(g).lower() for g in target.get("groupIds") or [] if g is not None]
-            service = str(target.get("privateLinkServiceId", "")).lower()
-            if any(g.startswith("sites") for g in groups) and name and name in service:
+            if any(g.startswith("sites") for g in groups) and name and _target_site(target.get("privateLinkServiceId"), template) == name:
                 return True
     return False
 

@@ -161,6 +161,7 @@ def _apk(words: list[str]) -> Iterator[View]:
         if _fixed(word):
             match = _APK_VERSION.match(word)
             name = match.group("name") if match else re.split(r"[<>=~]", word, maxsplit=1)[0]
+            name = name.split("@", 1)[0]  # pkg@testing: a tagged repository, not a version
             version = (match.group("op").lstrip("=") + match.group("version")) if match else None
             yield _entry("apk", "apk add", name, version)
 

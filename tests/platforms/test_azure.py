@@ -418,3 +418,22 @@ def test_function_apps_and_odd_shapes_have_no_authentication_entry() -> None:
     assert _authentication(template([_site(kind="functionapp,linux")])) == []
     odd = template([_site(), {"type": "Microsoft.Web/sites/config", "name": "app/authsettingsV2", "properties": "[variables('auth')]"}])
     assert _authentication(odd)[0]["disabled"] == "authsettingsV2 platform.enabled is not set (off)"
+
+
+@pytest.mark.parametrize(
+    ("service_id", "public"),
+    [
+        ("[resourceId('Microsoft.Web/sites', parameters('site'))]", False),
+        ("/subscriptions/0/resourceGroups/rg/providers/Microsoft.Web/sites/shop", False),
+        ("[resourceId('Microsoft.Web/sites', 'other')]", True),
+        ("[reference('x').id]", True),
+    ],
+)
+def test_a_private_endpoint_to_the_site_closes_it(service_id: str, public: bool) -> None:
+    endpoint = {
+        "type": "Microsoft.Network/privateEndpoints",
+        "name": "pe",
+        "properties": {"privateLinkServiceConnections": [{"properties": {"privateLinkServiceId": service_id, "groupIds": ["sites"]}}]},
+    }
+    data = template([_site("[parameters('site')]"), endpoint], parameters={"site": {"type": "string", "defaultValue": "shop"}})
+    assert _authentication(data, "Microsoft.Web/sites/shop")[0]["public"] is public

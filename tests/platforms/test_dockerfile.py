@@ -288,6 +288,7 @@ def _packages(run: str) -> list[tuple[str, str, str | None]]:
         ("RUN apt-get update; apt-get install -y ./pkg.deb $EXTRA", []),
         # apk: the virtual package's name is an option value
         ("RUN apk add --no-cache -t .deps gcc musl-dev=1.2.5-r0 libffi~3.4", [("apk", "gcc", None), ("apk", "musl-dev", "1.2.5-r0"), ("apk", "libffi", "~3.4")]),
+        ("RUN apk add cfssl@testing cosign@community=2.4.1-r0", [("apk", "cfssl", None), ("apk", "cosign", "2.4.1-r0")]),
         # pip: files, local paths, ranges, extras, python -m pip
         ("RUN pip install -r requirements.txt && pip install . && pip install -e ./lib", []),
         ("RUN pip3 install 'uvicorn[standard]==0.30.1' \"flask>=3\" requests", [("pip", "uvicorn[standard]", "0.30.1"), ("pip", "flask", None), ("pip", "requests", None)]),
