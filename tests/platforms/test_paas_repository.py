@@ -174,3 +174,25 @@ def test_cross_service_controls_through_pytest(pytester: pytest.Pytester, worker
         "DO-PRIV-001[service/api]": "passed",
         "DO-PRIV-001[app/shop]": "passed",
     }
+
+
+@pytest.mark.parametrize(
+    "blueprint",
+    [
+        "services:\n  - type: web\n    name: a\n    envVars: {key: x}\n",
+        "services:\n  - type: web\n    name: a\n    envVars: [7, null, {fromDatabase: {name: [1]}}, {fromService: {name: b, type: [x]}}]\n",
+        "services:\n  - type: worker\n    name: a\n    envVars: [{key: k, fromService: {name: b, type: web, envVarKey: [1]}}]\n  - type: web\n    name: b\n    envVars: [3]\n",
+    ],
+)
+def test_odd_render_shapes_give_facts_without_crashing(blueprint: str) -> None:
+    resources = RENDER.found(blueprint)
+    repository = Repository(resources)
+    for resource in resources:
+        facts = repository.facts(resource)
+        assert facts is None or set(facts) == {"unresolved_references", "secrets_from_services"}
+
+
+def test_odd_digitalocean_shapes_give_facts_without_crashing() -> None:
+    resources = DO.found("name: x\nservices:\n  - name: a\n    envs: [1, {value: [2]}, {key: k, value: '${b.X'}]\n  - name: b\n    envs: {X: 1}\n")
+    repository = Repository(resources)
+    assert all(repository.facts(r) in (None, {"unresolved_references": [], "secrets_from_services": []}) for r in resources)
