@@ -251,11 +251,12 @@ def resource_key(document: Document, path: tuple, template: Template) -> tuple[s
     return key
 
 
-def web_configs(resource: Resource, template: Template) -> list[tuple[tuple | None, Any]]:
-    """(path relative to the resource or None, properties) of its ``web`` configs."""
+def web_configs(resource: Resource, template: Template, name: str = "web") -> list[tuple[tuple | None, Any]]:
+    """(path relative to the resource or None, properties) of its configs named
+    ``name`` (lower case): ``web`` by default, ``authsettingsv2``..."""
     found: list[tuple[tuple | None, Any]] = []
     for path, child in _children(resource.data.get("resources"), ("resources",)):
-        if child["type"] in _CONFIG_TYPES and (name_segments(child.get("name"), template) or ("",))[-1] == "web":
+        if child["type"] in _CONFIG_TYPES and (name_segments(child.get("name"), template) or ("",))[-1] == name:
             found.append((path + ("properties",), child.get("properties")))
     key = resource_key(resource.document, resource.path, template)
     if not key:
@@ -264,7 +265,7 @@ def web_configs(resource: Resource, template: Template) -> list[tuple[tuple | No
         if child["type"] not in ("Microsoft.Web/sites/config", "Microsoft.Web/sites/slots/config"):
             continue
         segments = name_segments(child.get("name"), template)
-        if not segments or segments[-1] != "web":
+        if not segments or segments[-1] != name:
             continue
         if segments[:-1] == key:
             found.append((None, child.get("properties")))
@@ -452,6 +453,10 @@ def managed_identity(resource: Resource) -> tuple[str | None, tuple | None]:
     return ", ".join(names), source
 
 
+# Last: azure_auth reads this module's helpers.
+from .azure_auth import authentication  # noqa: E402
+
+
 class Azure(Platform):
     name = "azure"
     title = "Azure App Service"
@@ -462,7 +467,14 @@ class Azure(Platform):
         "env": ENV_FIELDS, "images": IMAGE_FIELDS, "endpoints": ENDPOINT_FIELDS,
         "workload": frozenset({"max_instances", "run_as_root", "privileged", "health_check", "runtime", "managed_identity"}),
     }
-    subjects = {"env": env, "images": images, "endpoints": endpoints, "workload": workload, "site_config": site_config}
+    subjects = {
+        "env": env,
+        "images": images,
+        "endpoints": endpoints,
+        "workload": workload,
+        "site_config": site_config,
+        "authentication": authentication,
+    }
 
     def detect(self, document: Document) -> bool:
         data = document.data

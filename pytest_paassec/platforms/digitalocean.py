@@ -7,6 +7,7 @@ import re
 from ..model.resources import Resource, SubjectEntries
 from ..model.workload import endpoint_entry, env_from_key_list, image_entry, workload_entry
 from ..parsing.documents import Document
+from .paas_repository import DIGITALOCEAN_FACTS
 from .base import ENDPOINT_FIELDS, ENV_FIELDS, IMAGE_FIELDS, FileRule, Platform, Sniff, json_keys, mapping, yaml_keys
 
 COMPONENTS = (("services", "service"), ("workers", "worker"), ("jobs", "job"), ("static_sites", "static_site"), ("functions", "function"))
@@ -156,6 +157,8 @@ class DigitalOcean(Platform):
         "workload": frozenset({"memory_bytes", "cpu_millicores", "instances", "max_instances", "run_as_root", "privileged", "health_check", "runtime"}),
     }
     subjects = {"env": _env, "images": _images, "endpoints": _endpoints, "workload": _workload, "cors": _cors}
+    # Env vars read from other services and databases (paas_repository.py).
+    facts = DIGITALOCEAN_FACTS
 
     def detect(self, document: Document) -> bool:
         spec, _ = _spec(document.data)

@@ -15,6 +15,7 @@ from ..model.resources import Resource, SubjectEntries
 from ..model.workload import endpoint_entry, env_entry, image_entry, workload_entry
 from ..parsing.dockerfile import assignments, substitute
 from ..parsing.documents import Document
+from .dockerfile_packages import run_packages
 from .base import ENDPOINT_FIELDS, ENV_FIELDS, IMAGE_FIELDS, FileRule, Platform, file_stem
 
 
@@ -55,6 +56,16 @@ def stages(resource: Resource) -> SubjectEntries:
 
 def instructions(resource: Resource) -> SubjectEntries:
     return [(("instructions", i), ins) for i, ins in enumerate(resource.data.get("instructions") or [])]
+
+
+def packages(resource: Resource) -> SubjectEntries:
+    """Every package a RUN instruction installs from an index (dockerfile_packages.py)."""
+    return [
+        (("instructions", i), package)
+        for i, ins in enumerate(resource.data.get("instructions") or [])
+        if ins["instruction"] == "RUN"
+        for package in run_packages(ins)
+    ]
 
 
 def images(resource: Resource) -> SubjectEntries:
@@ -183,6 +194,7 @@ class Dockerfile(Platform):
         "final_stage": final_stage,
         "stages": stages,
         "instructions": instructions,
+        "packages": packages,
         "images": images,
         "env": env,
         "endpoints": endpoints,

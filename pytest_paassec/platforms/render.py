@@ -15,6 +15,7 @@ from typing import Any, Iterator
 from ..model.resources import Resource, SubjectEntries
 from ..model.workload import endpoint_entry, env_entry, env_from_key_list, image_entry, mount_entry, workload_entry
 from ..parsing.documents import Document
+from .paas_repository import RENDER_FACTS
 from .base import ENDPOINT_FIELDS, ENV_FIELDS, IMAGE_FIELDS, MOUNT_FIELDS, FileRule, Platform, Sniff, file_stem, mapping, yaml_keys
 
 _SECTIONS = (("services", None), ("databases", "database"), ("envVarGroups", "envVarGroup"))
@@ -187,6 +188,8 @@ class Render(Platform):
         "mounts": MOUNT_FIELDS,
     }
     subjects = {"env": _env, "images": _images, "endpoints": _endpoints, "workload": _workload, "mounts": _mounts}
+    # Env vars read from other services and databases (paas_repository.py).
+    facts = RENDER_FACTS
 
     def detect(self, document: Document) -> bool:
         data = document.data

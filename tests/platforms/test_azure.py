@@ -359,3 +359,81 @@ def test_managed_identity_of_a_site(identity: dict | None, expected: str | None)
     assert view["managed_identity"] == expected
     if identity is not None:
         assert line_of(web, view.sources["managed_identity"]) == text_line(web, '"type": "' + identity["type"])
+
+
+# --- authentication -----------------------------------------------------------------
+
+
+def _site(name: str = "app", kind: str = "app", **properties: object) -> dict:
+    return {"type": "Microsoft.Web/sites", "name": name, "kind": kind, "properties": properties}
+
+
+def _authentication(data: dict, ref: str = "Microsoft.Web/sites/app") -> list[dict]:
+    return [dict(value) for _, value in resources(data)[ref].select("authentication")]
+
+
+@pytest.mark.parametrize(
+    ("site_properties", "expected"),
+    [
+        ({}, "no authsettingsV2 or authsettings config turns built-in authentication on"),
+        ({"siteConfig": {"siteAuthEnabled": True}}, None),
+        ({"siteConfig": {"siteAuthSettings": {"enabled": False}}}, "siteAuthSettings.enabled is false"),
+    ],
+)
+def test_authentication_from_the_site_configuration(site_properties: dict, expected: str | None) -> None:
+    assert _authentication(template([_site(**site_properties)])) == [{"public": True, "disabled": expected}]
+
+
+def test_authsettings_v2_wins_over_the_legacy_config_and_points_at_its_field() -> None:
+    data = template(
+        [
+            _site(),
+            {"type": "Microsoft.Web/sites/config", "name": "app/authsettingsV2", "properties": {"platform": {}}},
+            {"type": "Microsoft.Web/sites/config", "name": "app/authsettings", "properties": {"enabled": True}},
+        ]
+    )
+    res = resources(data)["Microsoft.Web/sites/app"]
+    [(_, entry)] = res.select("authentication")
+    assert entry["disabled"] == "authsettingsV2 platform.enabled is not set (off)"
+
+
+@pytest.mark.parametrize(
+    "site_properties",
+    [
+        {"publicNetworkAccess": "Disabled"},
+        {"siteConfig": {"ipSecurityRestrictions": [{"ipAddress": "203.0.113.0/24", "action": "Allow"}]}},
+        {"siteConfig": {"ipSecurityRestrictions": [{"vnetSubnetResourceId": "[parameters('subnet')]"}]}},
+    ],
+)
+def test_closed_apps_are_not_public(site_properties: dict) -> None:
+    assert _authentication(template([_site(**site_properties)]))[0]["public"] is False
+
+
+def test_open_allow_rules_keep_the_app_public() -> None:
+    rules = [{"ipAddress": "Any", "action": "Allow"}, {"ipAddress": "198.51.100.0/24", "action": "Deny"}]
+    assert _authentication(template([_site(siteConfig={"ipSecurityRestrictions": rules})]))[0]["public"] is True
+
+
+def test_function_apps_and_odd_shapes_have_no_authentication_entry() -> None:
+    assert _authentication(template([_site(kind="functionapp,linux")])) == []
+    odd = template([_site(), {"type": "Microsoft.Web/sites/config", "name": "app/authsettingsV2", "properties": "[variables('auth')]"}])
+    assert _authentication(odd)[0]["disabled"] == "authsettingsV2 platform.enabled is not set (off)"
+
+
+@pytest.mark.parametrize(
+    ("service_id", "public"),
+    [
+        ("[resourceId('Microsoft.Web/sites', parameters('site'))]", False),
+        ("/subscriptions/0/resourceGroups/rg/providers/Microsoft.Web/sites/shop", False),
+        ("[resourceId('Microsoft.Web/sites', 'other')]", True),
+        ("[reference('x').id]", True),
+    ],
+)
+def test_a_private_endpoint_to_the_site_closes_it(service_id: str, public: bool) -> None:
+    endpoint = {
+        "type": "Microsoft.Network/privateEndpoints",
+        "name": "pe",
+        "properties": {"privateLinkServiceConnections": [{"properties": {"privateLinkServiceId": service_id, "groupIds": ["sites"]}}]},
+    }
+    data = template([_site("[parameters('site')]"), endpoint], parameters={"site": {"type": "string", "defaultValue": "shop"}})
+    assert _authentication(data, "Microsoft.Web/sites/shop")[0]["public"] is public

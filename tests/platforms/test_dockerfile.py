@@ -266,3 +266,72 @@ def test_workload_runtime_and_unknowns() -> None:
 def test_workload_points_at_the_final_from_line() -> None:
     res = resource("FROM golang:1.26 AS build\n\nFROM alpine:3.22\nUSER 1000\n")
     assert lines(res, "workload") == [3]
+
+
+# --- packages ---------------------------------------------------------------------
+
+
+def _packages(run: str) -> list[tuple[str, str, str | None]]:
+    res = resource(f"FROM debian:12\n{run}\n")
+    return [(p["manager"], p["package"], p["version"]) for p in entries(res, "packages")]
+
+
+@pytest.mark.parametrize(
+    ("run", "expected"),
+    [
+        # apt: options with values, assignments before the command, redirections, releases
+        (
+            "RUN DEBIAN_FRONTEND=noninteractive apt-get -o Dpkg::Options::=--force-confold install -y curl=7.88 git/bookworm-backports 2>/dev/null",
+            [("apt", "curl", "7.88"), ("apt", "git", None)],
+        ),
+        ("RUN sudo -E apt install -y vim || true", [("apt", "vim", None)]),
+        ("RUN apt-get update; apt-get install -y ./pkg.deb $EXTRA", []),
+        # apk: the virtual package's name is an option value
+        ("RUN apk add --no-cache -t .deps gcc musl-dev=1.2.5-r0 libffi~3.4", [("apk", "gcc", None), ("apk", "musl-dev", "1.2.5-r0"), ("apk", "libffi", "~3.4")]),
+        ("RUN apk add cfssl@testing cosign@community=2.4.1-r0", [("apk", "cfssl", None), ("apk", "cosign", "2.4.1-r0")]),
+        # pip: files, local paths, ranges, extras, python -m pip
+        ("RUN pip install -r requirements.txt && pip install . && pip install -e ./lib", []),
+        ("RUN pip3 install 'uvicorn[standard]==0.30.1' \"flask>=3\" requests", [("pip", "uvicorn[standard]", "0.30.1"), ("pip", "flask", None), ("pip", "requests", None)]),
+        ("RUN python3 -m pip install --upgrade pip", [("pip", "pip", None)]),
+        ("RUN pip install --require-hashes -r req.txt flask", []),
+        ("RUN pip install -c constraints.txt flask", []),
+        # npm: lockfile installs, scoped names, dist-tags
+        ("RUN npm ci && npm install && npm i --omit dev", []),
+        ("RUN npm install -g @nestjs/cli@10.4.5 pm2 typescript@latest", [("npm", "@nestjs/cli", "10.4.5"), ("npm", "pm2", None), ("npm", "typescript", None)]),
+        # gem: -v applies to the command, name:version to one gem
+        ("RUN gem install bundler -v 2.5.22 && gem install rails:7.2 nokogiri --no-document", [("gem", "bundler", "2.5.22"), ("gem", "rails", "7.2"), ("gem", "nokogiri", None)]),
+        # exec form, with and without a shell
+        ('RUN ["npm", "i", "-g", "yarn"]', [("npm", "yarn", None)]),
+        ('RUN ["/bin/sh", "-c", "apk add curl && echo done"]', [("apk", "curl", None)]),
+        # an unbalanced quote is a broken script, not a crash
+        ("RUN apt-get install -y 'curl", []),
+        # words that only look like commands
+        ("RUN echo apt-get install curl", []),
+    ],
+)
+def test_packages_installed_by_run(run: str, expected: list) -> None:
+    assert _packages(run) == expected
+
+
+def test_packages_in_heredocs_only_when_a_shell_runs_them() -> None:
+    text = """
+        # syntax=docker/dockerfile:1
+        FROM debian:12
+        RUN <<EOF
+        set -e
+        apt-get install -y \\
+          vim
+        EOF
+        RUN cat <<EOF > /etc/motd
+        apt-get install nothing
+        EOF
+        RUN bash -e <<EOF
+        pip install flask
+        EOF
+        """
+    res = resource(text)
+    assert [(p["package"], p["unpinned"]) for p in entries(res, "packages")] == [
+        ("vim", "vim (apt-get install, no version)"),
+        ("flask", "flask (pip install, no version)"),
+    ]
+    assert lines(res, "packages") == [3, 11]
