@@ -17,12 +17,16 @@ a sentence, present only when the problem is there, so a control expects it
         workloads_with_broad_rights  the workloads that run as a bound ServiceAccount, when broad_rights is set
     ServiceAccount
         unused_token                 "its token is mounted ... but no binding in the repository names it"
+    NetworkPolicy
+        selects_no_workload          "podSelector app=wbe matches no pod of namespace shop in the repository"
 
 Namespaces are compared as written: objects that set none are grouped
 together (whatever namespace they are applied to).  Service selectors match
 pod template labels in the same namespace; Ingress and Route backends name
 Services.  Built-in roles: cluster-admin (everything), admin and edit (read
-Secrets).
+Secrets).  A NetworkPolicy's podSelector is judged only when it is plain
+matchLabels (matchExpressions: unknown) and its namespace runs at least one
+workload in the repository (else the pods may come from elsewhere).
 """
 
 from __future__ import annotations
@@ -110,8 +114,10 @@ class _Index:
         self.roles = {(r.kind, None if r.kind == "ClusterRole" else _namespace(r), r.name): r for r in resources if r.kind in ROLE_KINDS}
         self.by_label: dict[tuple, list[Resource]] = {}
         self.by_account: dict[tuple, list[Resource]] = {}
+        self.workload_namespaces: set[str | None] = set()
         for workload in (r for r in resources if _is_workload(r)):
             namespace = _namespace(workload)
+            self.workload_namespaces.add(namespace)
             self.by_account.setdefault((namespace, _service_account(workload)[0]), []).append(workload)
             for key, value in _pod_labels(workload).items():
                 if isinstance(value, (str, int, float, bool)):
@@ -159,7 +165,7 @@ class KubernetesFacts:
         kind = resource.kind
         if kind in EXPOSING_KINDS and not (kind == "Service" and resource.platform == "knative"):
             return True
-        return kind in BINDING_KINDS or kind == "ServiceAccount" or _is_workload(resource)
+        return kind in BINDING_KINDS or kind in ("ServiceAccount", "NetworkPolicy") or _is_workload(resource)
 
     def facts(self, resource: Resource, repository: Repository) -> View:
         index = _index(repository)
@@ -167,6 +173,8 @@ class KubernetesFacts:
             return self._binding(resource, index)
         if resource.kind == "ServiceAccount":
             return self._account(resource, index)
+        if resource.kind == "NetworkPolicy":
+            return self._policy(resource, index)
         if _is_workload(resource):
             return self._workload(resource, index)
         return self._exposure(resource, index)
@@ -250,6 +258,24 @@ class KubernetesFacts:
             view["unused_token"] = f"its token is {how} into every pod, but no binding in the repository grants it anything"
             if automount is True:
                 view.sources["unused_token"] = ("automountServiceAccountToken",)
+        return view
+
+    def _policy(self, resource: Resource, index: _Index) -> View:
+        view = View()
+        namespace = _namespace(resource)
+        selector = dig(resource.data, ("spec", "podSelector"))
+        labels = selector.get("matchLabels") if isinstance(selector, dict) else None
+        if (
+            namespace not in index.workload_namespaces
+            or not isinstance(labels, dict)
+            or not labels
+            or set(selector) != {"matchLabels"}
+            or index.selected(namespace, labels)
+        ):
+            return view  # selects every pod, something unknown, or a pod the repository runs
+        wanted = ", ".join(f"{key}={value}" for key, value in sorted(labels.items(), key=str))
+        view["selects_no_workload"] = f"podSelector {wanted} matches no pod of {_scope_text(namespace)} in the repository"
+        view.sources["selects_no_workload"] = ("spec", "podSelector", "matchLabels")
         return view
 
 
