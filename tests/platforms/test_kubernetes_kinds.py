@@ -333,3 +333,29 @@ def test_policy_facts_agree_across_xdist_workers(pytester: pytest.Pytester) -> N
         "K8S-NET-011[NetworkPolicy/shop/p3]": "failed",
     }
     assert junit(pytester.path / "xdist.xml") == plain
+
+
+def budget(spec: str) -> str:
+    return f"apiVersion: policy/v1\nkind: PodDisruptionBudget\nmetadata: {{name: web, namespace: shop}}\nspec:\n{spec}"
+
+
+@pytest.mark.parametrize(
+    ("replicas", "spec", "fails"),
+    [
+        ("2", "  minAvailable: 2\n  selector: {matchLabels: {app: web}}\n", True),
+        ("2", "  minAvailable: 5\n  selector: {matchLabels: {app: web}}\n", True),
+        ("3", "  minAvailable: 2\n  selector: {matchLabels: {app: web}}\n", False),
+        ("2", "  minAvailable: 50%\n  selector: {matchLabels: {app: web}}\n", False),  # K8S-AVAIL-003's case
+        ("2", "  minAvailable: 2\n  selector: {matchLabels: {app: api}}\n", False),  # selects nothing here
+        ("2", "  minAvailable: 2\n  selector: {matchExpressions: [{key: app, operator: Exists}]}\n", False),
+        (None, "  minAvailable: 2\n  selector: {matchLabels: {app: web}}\n", False),  # an autoscaler owns the count
+    ],
+)
+def test_budget_that_keeps_every_replica(tmp_path: Path, replicas: str | None, spec: str, fails: bool) -> None:
+    deploy = DEPLOY.replace("spec:\n  selector", f"spec:\n  replicas: {replicas}\n  selector") if replicas else DEPLOY
+    found = scan(tmp_path, {"deploy.yaml": deploy, "pdb.yaml": budget(spec)})
+    violations = found["K8S-AVAIL-006[PodDisruptionBudget/shop/web]"]
+    assert bool(violations) is fails
+    if fails:
+        assert violations[0].file == "pdb.yaml" and violations[0].line == 5
+        assert f"keeps every pod of Deployment/shop/web ({replicas} replicas)" in str(violations[0].found)
