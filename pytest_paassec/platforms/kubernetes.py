@@ -175,6 +175,11 @@ def cloudrun(resource: Resource) -> SubjectEntries:
 
 
 def env(resource: Resource) -> list[tuple[tuple, View]]:
+    """Every container's env and envFrom; a ConfigMap's data keys, which
+    reach pods as settings (envFrom, configMapKeyRef) and so get the same
+    secret detectors."""
+    if resource.kind == "ConfigMap":
+        return _configmap_settings(resource)
     entries: list[tuple[tuple, View]] = []
     for path, container in containers(resource):
         items = container.get("env")
@@ -196,6 +201,43 @@ def env(resource: Resource) -> list[tuple[tuple, View]]:
                     # A whole ConfigMap or Secret: its keys are not in this file.
                     entries.append((path + ("envFrom", index), env_entry(f"{_text(item.get('prefix'))}*", None, reference=True)))
     return entries
+
+
+def _configmap_settings(resource: Resource) -> list[tuple[tuple, View]]:
+    data = resource.data.get("data")
+    if not isinstance(data, dict):
+        return []
+    # binaryData is base64 by definition: it would read as a generated token.
+    return [
+        (("data", key), env_entry(key, value if value is not None else ""))
+        for key, value in data.items()
+        if isinstance(key, str) and not isinstance(value, (dict, list))
+    ]
+
+
+def job_spec(resource: Resource) -> SubjectEntries:
+    """The Job spec of a Job or of a CronJob's jobTemplate (not Cloud Run jobs)."""
+    path = {"Job": ("spec",), "CronJob": ("spec", "jobTemplate", "spec")}.get(resource.kind)
+    if path is None or resource.platform == "knative":
+        return []
+    node = dig(resource.data, path)
+    return [(path, node)] if isinstance(node, dict) else []
+
+
+def autoscaler(resource: Resource) -> SubjectEntries:
+    """A HorizontalPodAutoscaler's bounds: ``{minReplicas, maxReplicas,
+    inverted}``; ``minReplicas`` is 1 when unset (the API default),
+    ``inverted`` a sentence present only when maxReplicas is below it."""
+    spec = resource.data.get("spec") if resource.kind == "HorizontalPodAutoscaler" else None
+    if not isinstance(spec, dict):
+        return []
+    view = View(minReplicas=spec.get("minReplicas", 1), maxReplicas=spec.get("maxReplicas"))
+    view.sourced(**{key: ("spec", key) for key in ("minReplicas", "maxReplicas") if key in spec})
+    low, high = view["minReplicas"], view["maxReplicas"]
+    if all(isinstance(n, int) and not isinstance(n, bool) for n in (low, high)) and high < low:
+        view["inverted"] = f"maxReplicas {high} is below minReplicas {low}: the API server rejects it"
+        view.sources["inverted"] = ("spec", "maxReplicas")
+    return [(("spec",), view)]
 
 
 def images(resource: Resource) -> list[tuple[tuple, View]]:
@@ -513,6 +555,8 @@ class Kubernetes(Platform):
         "endpoints": endpoints,
         "workload": workload,
         "mounts": mounts,
+        "job_spec": job_spec,
+        "autoscaler": autoscaler,
         **SECURITY_SUBJECTS,
     }
     facts = KUBERNETES_FACTS

@@ -17,12 +17,20 @@ a sentence, present only when the problem is there, so a control expects it
         workloads_with_broad_rights  the workloads that run as a bound ServiceAccount, when broad_rights is set
     ServiceAccount
         unused_token                 "its token is mounted ... but no binding in the repository names it"
+    NetworkPolicy
+        selects_no_workload          "podSelector app=wbe matches no pod of namespace shop in the repository"
+    PodDisruptionBudget
+        blocks_drains                "minAvailable 3 keeps every pod of Deployment/shop/web (3 replicas)"
 
 Namespaces are compared as written: objects that set none are grouped
 together (whatever namespace they are applied to).  Service selectors match
 pod template labels in the same namespace; Ingress and Route backends name
 Services.  Built-in roles: cluster-admin (everything), admin and edit (read
-Secrets).
+Secrets).  A NetworkPolicy's podSelector is judged only when it is plain
+matchLabels (matchExpressions: unknown) and its namespace runs at least one
+workload in the repository (else the pods may come from elsewhere).  A
+PodDisruptionBudget's integer minAvailable is compared with the replicas
+of the workloads its matchLabels select, when every one of them sets them.
 """
 
 from __future__ import annotations
@@ -38,6 +46,8 @@ KUBERNETES_PLATFORMS = ("kubernetes", "openshift", "knative")
 EXPOSING_KINDS = frozenset({"Service", "Ingress", "Route"})
 BINDING_KINDS = frozenset({"RoleBinding", "ClusterRoleBinding"})
 ROLE_KINDS = frozenset({"Role", "ClusterRole"})
+# Kinds whose spec.replicas counts the pods a budget covers.
+_REPLICATED = frozenset({"Deployment", "StatefulSet", "ReplicaSet", "ReplicationController", "DeploymentConfig"})
 _SECRET_READ_VERBS = frozenset({"get", "list", "watch", "*"})
 _BUILTIN_BROAD_ROLES = {"cluster-admin": "cluster-admin", "admin": "read access to Secrets", "edit": "read access to Secrets"}
 
@@ -110,8 +120,10 @@ class _Index:
         self.roles = {(r.kind, None if r.kind == "ClusterRole" else _namespace(r), r.name): r for r in resources if r.kind in ROLE_KINDS}
         self.by_label: dict[tuple, list[Resource]] = {}
         self.by_account: dict[tuple, list[Resource]] = {}
+        self.workload_namespaces: set[str | None] = set()
         for workload in (r for r in resources if _is_workload(r)):
             namespace = _namespace(workload)
+            self.workload_namespaces.add(namespace)
             self.by_account.setdefault((namespace, _service_account(workload)[0]), []).append(workload)
             for key, value in _pod_labels(workload).items():
                 if isinstance(value, (str, int, float, bool)):
@@ -159,7 +171,7 @@ class KubernetesFacts:
         kind = resource.kind
         if kind in EXPOSING_KINDS and not (kind == "Service" and resource.platform == "knative"):
             return True
-        return kind in BINDING_KINDS or kind == "ServiceAccount" or _is_workload(resource)
+        return kind in BINDING_KINDS or kind in ("ServiceAccount", "NetworkPolicy", "PodDisruptionBudget") or _is_workload(resource)
 
     def facts(self, resource: Resource, repository: Repository) -> View:
         index = _index(repository)
@@ -167,6 +179,10 @@ class KubernetesFacts:
             return self._binding(resource, index)
         if resource.kind == "ServiceAccount":
             return self._account(resource, index)
+        if resource.kind == "NetworkPolicy":
+            return self._policy(resource, index)
+        if resource.kind == "PodDisruptionBudget":
+            return self._budget(resource, index)
         if _is_workload(resource):
             return self._workload(resource, index)
         return self._exposure(resource, index)
@@ -250,6 +266,43 @@ class KubernetesFacts:
             view["unused_token"] = f"its token is {how} into every pod, but no binding in the repository grants it anything"
             if automount is True:
                 view.sources["unused_token"] = ("automountServiceAccountToken",)
+        return view
+
+    def _policy(self, resource: Resource, index: _Index) -> View:
+        view = View()
+        namespace = _namespace(resource)
+        selector = dig(resource.data, ("spec", "podSelector"))
+        labels = selector.get("matchLabels") if isinstance(selector, dict) else None
+        if (
+            namespace not in index.workload_namespaces
+            or not isinstance(labels, dict)
+            or not labels
+            or set(selector) != {"matchLabels"}
+            or index.selected(namespace, labels)
+        ):
+            return view  # selects every pod, something unknown, or a pod the repository runs
+        wanted = ", ".join(f"{key}={value}" for key, value in sorted(labels.items(), key=str))
+        view["selects_no_workload"] = f"podSelector {wanted} matches no pod of {_scope_text(namespace)} in the repository"
+        view.sources["selects_no_workload"] = ("spec", "podSelector", "matchLabels")
+        return view
+
+    def _budget(self, resource: Resource, index: _Index) -> View:
+        view = View()
+        spec = mapping(resource.data.get("spec"))
+        selector = spec.get("selector")
+        labels = selector.get("matchLabels") if isinstance(selector, dict) else None
+        minimum = spec.get("minAvailable")
+        if not isinstance(minimum, int) or isinstance(minimum, bool) or not isinstance(labels, dict) or set(selector) != {"matchLabels"}:
+            return view
+        covered = index.selected(_namespace(resource), labels) if labels else []
+        replicas = [dig(w.data, ("spec", "replicas")) if w.kind in _REPLICATED else None for w in covered]
+        if not covered or not all(isinstance(n, int) and not isinstance(n, bool) for n in replicas):
+            return view  # nothing known to count (an autoscaler may own the replicas)
+        total = sum(replicas)
+        if minimum >= total:
+            pods = ", ".join(f"{w.ref} ({n} replicas)" for w, n in zip(covered, replicas))
+            view["blocks_drains"] = f"minAvailable {minimum} keeps every pod of {pods}"
+            view.sources["blocks_drains"] = ("spec", "minAvailable")
         return view
 
 

@@ -8,7 +8,8 @@ and ephemeral container, paired with the container's own path::
      appArmorProfileType, appArmorAnnotation, seLinuxOptions,
      windowsHostProcess,
      privileged, allowPrivilegeEscalation, procMount,
-     capabilitiesAdd, capabilitiesDrop, readOnlyRootFilesystem}
+     capabilitiesAdd, capabilitiesDrop, readOnlyRootFilesystem,
+     capabilitiesKept}
 
 The inherited settings hold the container's value when it sets one, else
 the pod-level ``securityContext`` value (Kubernetes replaces
@@ -18,6 +19,11 @@ the pod-level ``securityContext`` value (Kubernetes replaces
 template.  ``os`` is ``spec.os.name``: the restricted profile waives its
 Linux-only rules for ``windows`` pods.  A setting written nowhere is left
 out of the view, so a control's ``missing:`` says what unset means.
+
+``capabilitiesKept`` is a sentence, present only when ``capabilities.drop``
+does not list ``ALL`` exactly as the restricted profile requires (the
+admission controller compares names exactly; the runtimes do not): it says
+whether the default capabilities are kept or only the spelling is wrong.
 """
 
 from __future__ import annotations
@@ -83,10 +89,24 @@ def container_security(resource: Resource) -> SubjectEntries:
             settings["appArmorAnnotation"] = annotations.get(APPARMOR_ANNOTATION + name)
         for key, steps in CONTAINER_ONLY.items():
             settings[key] = dig(context, steps)
+        settings["capabilitiesKept"] = _capabilities_kept(settings["capabilitiesDrop"])
         # The condition engine takes a key holding null for a value that is
         # there, so an unset setting is left out and `missing:` decides.
-        entries.append((path, View((key, value) for key, value in settings.items() if value is not None)))
+        view = View((key, value) for key, value in settings.items() if value is not None)
+        if settings["capabilitiesDrop"] is not None:
+            view.sources["capabilitiesKept"] = path + ("securityContext", "capabilities", "drop")
+        entries.append((path, view))
     return entries
+
+
+def _capabilities_kept(drop: Any) -> str | None:
+    """Why ``drop`` falls short of the restricted profile's ``[ALL]``, or None."""
+    names = [str(name) for name in drop] if isinstance(drop, list) else []
+    if "ALL" in names:
+        return None
+    if any(name.lower() == "all" for name in names):
+        return "has lower-case 'all': the runtime drops every capability, but restricted admission rejects the pod; write ALL"
+    return "keeps the runtime's default capabilities (capabilities.drop lacks ALL)"
 
 
 SECURITY_SUBJECTS: dict[str, SubjectFinder] = {"container_security": container_security}

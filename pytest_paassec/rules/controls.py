@@ -68,10 +68,10 @@ class Violation:
     field: str = ""
     note: str = ""
 
-    def shown(self) -> str:
+    def shown(self, limit: int = 80) -> str:
         """The found value as every output shows it: masked when it may be a secret."""
         key = self.path[-1] if self.path else None
-        return "<missing>" if self.found is MISSING else render_value(self.found, self.sensitive, key)
+        return "<missing>" if self.found is MISSING else render_value(self.found, self.sensitive, key, limit)
 
     def render(self, where: str = "") -> str:
         """``file:line<where>  path  found -> expected``; ``where`` adds to the location."""
@@ -198,6 +198,9 @@ class Control:
             "scope": resource.scope or "",
             "platform": resource.platform,
             "count": len(violations),
+            # The first finding, as every output shows it (masked when sensitive):
+            # lets a fact that states the problem in words be the summary.
+            "found": violations[0].shown(limit=200) if violations else "",
         }
         try:
             text = template.format_map(fields)

@@ -611,7 +611,8 @@ def test_knative_workload_scale_bounds() -> None:
 
 def test_non_workloads_have_no_workload_entries() -> None:
     assert entries(one("apiVersion: v1\nkind: ConfigMap\nmetadata: {name: c}\ndata: {a: b}\n"), "workload") == []
-    assert entries(one("apiVersion: v1\nkind: ConfigMap\nmetadata: {name: c}\ndata: {a: b}\n"), "env") == []
+    # A ConfigMap's data keys are settings (test_kubernetes_kinds.py); a Secret's are not read as env.
+    assert entries(one("apiVersion: v1\nkind: Secret\nmetadata: {name: c}\nstringData: {a: b}\n"), "env") == []
 
 
 # --- host access, identity and mounts ------------------------------------------

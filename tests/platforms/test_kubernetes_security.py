@@ -177,7 +177,7 @@ def test_unset_settings_are_left_out() -> None:
     )
     ((path, view),) = container_security(resource)
     assert path == ("spec", "containers", 0)
-    assert view == {"name": "app", "list": "containers"}
+    assert view == {"name": "app", "list": "containers", "capabilitiesKept": "keeps the runtime's default capabilities (capabilities.drop lacks ALL)"}
 
 
 def test_pod_annotations_and_spec_of_a_bare_pod() -> None:
@@ -273,7 +273,7 @@ def test_knative_service_and_nested_list_paths() -> None:
     )
     assert service.platform == "knative"
     ((path, view),) = container_security(service)
-    assert view == {"list": "containers", "allowPrivilegeEscalation": False}
+    assert view == {"list": "containers", "allowPrivilegeEscalation": False, "capabilitiesKept": "keeps the runtime's default capabilities (capabilities.drop lacks ALL)"}
     assert line_of(service, path) == text_line(service, "- image: gcr.io/example/hello")
     ((path, view),) = container_security(deployment)
     assert view["name"] == "api"
@@ -312,7 +312,7 @@ def test_malformed_security_contexts_are_ignored_not_guessed() -> None:
         "pod.yaml",
     )
     ((_, view),) = container_security(resource)
-    assert view == {"name": "app", "list": "containers"}
+    assert view == {"name": "app", "list": "containers", "capabilitiesKept": "keeps the runtime's default capabilities (capabilities.drop lacks ALL)"}
 
 
 # --- the Pod Security Standards controls that rely on this subject ----------
@@ -391,3 +391,40 @@ def test_root_user_on_the_pod_fails_even_when_containers_override_it() -> None:
     assert [(v.path, v.line) for v in violations] == [
         (("spec", "securityContext", "runAsUser"), text_line(resource, "runAsUser: 0"))
     ]
+
+
+LOWER_CASE_ALL = "has lower-case 'all': the runtime drops every capability, but restricted admission rejects the pod; write ALL"
+
+
+@pytest.mark.parametrize(
+    ("drop", "kept"),
+    [
+        ("[ALL]", None),
+        ("[NET_RAW, ALL]", None),
+        ("[all]", LOWER_CASE_ALL),
+        ("[All, NET_RAW]", LOWER_CASE_ALL),
+        ("[NET_RAW]", "keeps the runtime's default capabilities (capabilities.drop lacks ALL)"),
+        ("[]", "keeps the runtime's default capabilities (capabilities.drop lacks ALL)"),
+    ],
+)
+def test_capabilities_kept_says_why_drop_falls_short(drop: str, kept: str | None) -> None:
+    resource = only(WINDOWS_POD.replace("name: windows", "name: linux") + f"      securityContext:\n        capabilities:\n          drop: {drop}\n", "pod.yaml")
+    ((path, view),) = container_security(resource)
+    assert view.get("capabilitiesKept") == kept
+    assert view.sources["capabilitiesKept"] == path + ("securityContext", "capabilities", "drop")
+
+
+def test_lower_case_all_fails_restricted_with_its_own_reason() -> None:
+    from pytest_paassec.reporting.failures import control_failure
+
+    resource = only(WINDOWS_POD.replace("name: windows", "name: linux") + "      securityContext:\n        capabilities:\n          drop: [all]\n", "pod.yaml")
+    control = next(c for c in CATALOG.controls if c.id == "K8S-PSS-021")
+    violations = outcome("K8S-PSS-021", resource)
+    assert violations is not None and len(violations) == 1
+    assert violations[0].line == text_line(resource, "drop: [all]")
+    failure = control_failure(control, resource, violations)
+    assert failure.summary == f"K8S-PSS-021 (medium) Pod/iis: a container of Pod iis {LOWER_CASE_ALL}"
+    # The exact wording the issue asks for.
+    assert "lower-case 'all': the runtime drops every capability, but restricted admission rejects the pod; write ALL" in failure.summary
+    assert "keeps" not in failure.summary
+    assert failure.body[0].endswith("-> capabilities.drop lists ALL, in upper case")
