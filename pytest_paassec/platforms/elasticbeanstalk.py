@@ -48,9 +48,9 @@ equal to no literal.  These resources offer:
     one View per statement of the IAM policy documents they hold (inline
     ``Policies`` of ``AWS::IAM::Role``/``User``/``Group``; the
     ``PolicyDocument`` of ``AWS::IAM::Policy``/``ManagedPolicy`` and of S3
-    bucket, SQS queue and SNS topic policies): ``{policy, sid, effect,
-    actions, not_actions, resources, not_resources, principals,
-    conditioned}``.  ``Action``, ``Resource`` and ``Principal`` become lists
+    bucket, SQS queue and SNS topic policies; a role's trust policy, with
+    ``trust`` true): ``{policy, trust, sid, effect, actions, not_actions,
+    resources, not_resources, principals, conditioned}``.  ``Action``, ``Resource`` and ``Principal`` become lists
     of strings (``{"AWS": "*"}`` gives ``["*"]``); a field that is a
     CloudFormation function is null, and such list elements are left out.
 
@@ -294,6 +294,7 @@ _INLINE_POLICIES = frozenset({"AWS::IAM::Role", "AWS::IAM::User", "AWS::IAM::Gro
 _POLICY_DOCUMENT = frozenset(
     {"AWS::IAM::Policy", "AWS::IAM::ManagedPolicy", "AWS::S3::BucketPolicy", "AWS::SQS::QueuePolicy", "AWS::SNS::TopicPolicy"}
 )
+_TRUST = "AssumeRolePolicyDocument"
 _STATEMENT_FIELDS = {
     "sid": "Sid", "effect": "Effect", "actions": "Action", "not_actions": "NotAction", "resources": "Resource",
     "not_resources": "NotResource", "principals": "Principal", "conditioned": "Condition",
@@ -301,18 +302,24 @@ _STATEMENT_FIELDS = {
 
 
 def _policy_documents(resource: Resource) -> list[tuple[tuple, str, Any]]:
-    """(path, policy name, document) of each policy document the resource holds."""
+    """(path, policy name, document) of each policy document the resource holds;
+    a role's trust policy is named ``AssumeRolePolicyDocument``."""
     properties = mapping(mapping(resource.data).get("Properties"))
     if resource.kind in _POLICY_DOCUMENT:
         name = next((properties[k] for k in ("PolicyName", "ManagedPolicyName") if isinstance(properties.get(k), str)), resource.name)
         return [(("Properties", "PolicyDocument"), name, properties.get("PolicyDocument"))]
-    if resource.kind not in _INLINE_POLICIES or not isinstance(properties.get("Policies"), list):
+    if resource.kind not in _INLINE_POLICIES:
         return []
-    return [
+    found = []
+    if resource.kind == "AWS::IAM::Role" and "AssumeRolePolicyDocument" in properties:
+        found.append((("Properties", _TRUST), _TRUST, properties[_TRUST]))
+    policies = properties.get("Policies")
+    found.extend(
         (("Properties", "Policies", index, "PolicyDocument"), str(policy.get("PolicyName", f"Policies[{index}]")), policy.get("PolicyDocument"))
-        for index, policy in enumerate(properties["Policies"])
+        for index, policy in enumerate(policies if isinstance(policies, list) else [])
         if isinstance(policy, dict)
-    ]
+    )
+    return found
 
 
 def _document(value: Any) -> dict:
@@ -344,10 +351,11 @@ def _principals(value: Any) -> list[str] | None:
     return _strings(value)
 
 
-def statement_view(policy: str, statement: dict) -> View:
+def statement_view(policy: str, statement: dict, trust: bool = False) -> View:
     effect = statement.get("Effect")
     return View(
         policy=policy,
+        trust=trust,
         sid=statement.get("Sid") if isinstance(statement.get("Sid"), str) else None,
         effect=effect.strip() if isinstance(effect, str) else None,
         actions=_strings(statement.get("Action")),
@@ -373,7 +381,7 @@ def policy_statements(resource: Resource) -> SubjectEntries:
         for where, statement in located:
             if not isinstance(statement, dict):
                 continue
-            view = statement_view(policy, statement)
+            view = statement_view(policy, statement, trust=path[-1] == _TRUST)
             if not isinstance(raw, str):
                 view.sourced(**{key: where + (field,) for key, field in _STATEMENT_FIELDS.items() if field in statement})
             entries.append((where, view))

@@ -671,9 +671,9 @@ def test_policy_statements_normalize_action_resource_and_principal() -> None:
     )
     inline = found["AWS_IAM_Role/Inline"].select("policy_statements")
     assert [dict(view) for _, view in inline] == [
-        {"policy": "app", "sid": "Read", "effect": "Allow", "actions": ["s3:GetObject"], "not_actions": None,
+        {"policy": "app", "trust": False, "sid": "Read", "effect": "Allow", "actions": ["s3:GetObject"], "not_actions": None,
          "resources": ["arn:aws:s3:::b/*"], "not_resources": None, "principals": None, "conditioned": False},
-        {"policy": "app", "sid": None, "effect": "Deny", "actions": None, "not_actions": ["iam:*"],
+        {"policy": "app", "trust": False, "sid": None, "effect": "Deny", "actions": None, "not_actions": ["iam:*"],
          "resources": None, "not_resources": ["*"], "principals": None, "conditioned": True},
     ]
     res = found["AWS_IAM_Role/Inline"]
@@ -688,6 +688,30 @@ def test_policy_statements_normalize_action_resource_and_principal() -> None:
     # A JSON string document: its statements point at the PolicyDocument line.
     assert (text["policy"], text["actions"], text["resources"], path) == ("text", ["*"], ["*"], ("Properties", "PolicyDocument"))
     assert text.sources == {}
+
+
+def test_a_role_s_trust_policy_comes_first_and_says_so() -> None:
+    role = HELPER.resources(
+        """
+        Resources:
+          AppRole:
+            Type: AWS::IAM::Role
+            Properties:
+              AssumeRolePolicyDocument:
+                Statement:
+                  - Effect: Allow
+                    Principal: {AWS: "*"}
+                    Action: sts:AssumeRole
+              Policies:
+                - PolicyName: app
+                  PolicyDocument: {Statement: [{Effect: Allow, Action: sqs:SendMessage, Resource: "*"}]}
+        """
+    )["AWS_IAM_Role/AppRole"]
+    (trust_path, trust), (_, inline) = role.select("policy_statements")
+    assert (trust["policy"], trust["trust"], trust["principals"]) == ("AssumeRolePolicyDocument", True, ["*"])
+    assert (inline["policy"], inline["trust"], inline["actions"]) == ("app", False, ["sqs:SendMessage"])
+    assert line_of(role, trust.sources["principals"]) == text_line(role, "Principal: {AWS")
+    assert trust_path == ("Properties", "AssumeRolePolicyDocument", "Statement", 0)
 
 
 def test_json_configuration_files_give_the_same_resources() -> None:
