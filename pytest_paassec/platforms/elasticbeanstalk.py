@@ -34,6 +34,26 @@ multicontainer).  Besides the normalized subjects, a config file offers:
 ``container_definitions``
     the ``containerDefinitions`` of a v2 Dockerrun file, as written.
 
+Every CloudFormation resource under a config file's ``Resources`` (a mapping
+with a ``Type``) is also a resource of its own: kind its type
+(``AWS::S3::Bucket``), name its logical id, data its mapping as written, so
+a finding points at the property's line.  Item ids read
+``EB-S3-001[AWS_S3_Bucket/LogsBucket]`` (``::`` cannot appear in an id).
+A CloudFormation function (``Ref``, ``Fn::GetAtt``, ``Fn::If``,
+``Fn::GetOptionSetting``..., short tags such as ``!Ref`` included) is kept
+as written: a value known only at deploy time, present for ``exists`` but
+equal to no literal.  These resources offer:
+
+``policy_statements``
+    one View per statement of the IAM policy documents they hold (inline
+    ``Policies`` of ``AWS::IAM::Role``/``User``/``Group``; the
+    ``PolicyDocument`` of ``AWS::IAM::Policy``/``ManagedPolicy`` and of S3
+    bucket, SQS queue and SNS topic policies; a role's trust policy, with
+    ``trust`` true): ``{policy, trust, sid, effect, actions, not_actions,
+    resources, not_resources, principals, conditioned}``.  ``Action``, ``Resource`` and ``Principal`` become lists
+    of strings (``{"AWS": "*"}`` gives ``["*"]``); a field that is a
+    CloudFormation function is null, and such list elements are left out.
+
 The normalized ``mounts`` of a Dockerrun file are the v1 ``Volumes`` (host
 directories) and the v2 ``mountPoints`` (a volume with ``host.sourcePath``
 is a host path, the ``awseb-logs-NAME`` volume is the host's
@@ -44,6 +64,7 @@ names the ``IamInstanceProfile`` as ``instance_profile``.
 
 from __future__ import annotations
 
+import json
 import re
 from typing import Any
 
@@ -245,6 +266,125 @@ def security_group_rules(resource: Resource) -> SubjectEntries:
         for path, rule in rules:
             where = next((k for k in ("CidrIp", "CidrIpv6") if k in rule), None)
             entries.append((path + (where,) if where else path, _rule_view(str(resource_id), rule, path)))
+    return entries
+
+
+# --- CloudFormation resources ---------------------------------------------------------
+
+
+def cloudformation_resources(data: Any) -> list[tuple[Any, str, dict]]:
+    """(logical id, type, mapping) of each resource under ``Resources``, in file order."""
+    found = []
+    for logical_id, spec in mapping(mapping(data).get("Resources")).items():
+        if isinstance(spec, dict) and isinstance(spec.get("Type"), str) and spec["Type"].strip():
+            found.append((logical_id, spec["Type"].strip(), spec))
+    return found
+
+
+def is_function(value: Any) -> bool:
+    """A CloudFormation function (``{"Ref": ...}``, ``{"Fn::If": ...}``): known at deploy time only."""
+    if not isinstance(value, dict) or len(value) != 1:
+        return False
+    key = next(iter(value))
+    return isinstance(key, str) and (key in ("Ref", "Condition") or key.startswith("Fn::"))
+
+
+# Where each resource type keeps its policy documents.
+_INLINE_POLICIES = frozenset({"AWS::IAM::Role", "AWS::IAM::User", "AWS::IAM::Group"})
+_POLICY_DOCUMENT = frozenset(
+    {"AWS::IAM::Policy", "AWS::IAM::ManagedPolicy", "AWS::S3::BucketPolicy", "AWS::SQS::QueuePolicy", "AWS::SNS::TopicPolicy"}
+)
+_TRUST = "AssumeRolePolicyDocument"
+_STATEMENT_FIELDS = {
+    "sid": "Sid", "effect": "Effect", "actions": "Action", "not_actions": "NotAction", "resources": "Resource",
+    "not_resources": "NotResource", "principals": "Principal", "conditioned": "Condition",
+}
+
+
+def _policy_documents(resource: Resource) -> list[tuple[tuple, str, Any]]:
+    """(path, policy name, document) of each policy document the resource holds;
+    a role's trust policy is named ``AssumeRolePolicyDocument``."""
+    properties = mapping(mapping(resource.data).get("Properties"))
+    if resource.kind in _POLICY_DOCUMENT:
+        name = next((properties[k] for k in ("PolicyName", "ManagedPolicyName") if isinstance(properties.get(k), str)), resource.name)
+        return [(("Properties", "PolicyDocument"), name, properties.get("PolicyDocument"))]
+    if resource.kind not in _INLINE_POLICIES:
+        return []
+    found = []
+    if resource.kind == "AWS::IAM::Role" and "AssumeRolePolicyDocument" in properties:
+        found.append((("Properties", _TRUST), _TRUST, properties[_TRUST]))
+    policies = properties.get("Policies")
+    found.extend(
+        (("Properties", "Policies", index, "PolicyDocument"), str(policy.get("PolicyName", f"Policies[{index}]")), policy.get("PolicyDocument"))
+        for index, policy in enumerate(policies if isinstance(policies, list) else [])
+        if isinstance(policy, dict)
+    )
+    return found
+
+
+def _document(value: Any) -> dict:
+    """A policy document; CloudFormation also takes one as a JSON string."""
+    if isinstance(value, str):
+        try:
+            value = json.loads(value)
+        except (ValueError, RecursionError):  # not JSON, or nested past the parser's depth
+            return {}
+    return mapping(value)
+
+
+def _strings(value: Any) -> list[str] | None:
+    """An IAM string-or-list field as a list; a function (deploy time) is null."""
+    if isinstance(value, str):
+        return [value.strip()]
+    if isinstance(value, list):
+        return [item.strip() for item in value if isinstance(item, str)]
+    return None
+
+
+def _principals(value: Any) -> list[str] | None:
+    """``"*"``, ``{"AWS": "*"}``, ``{"Service": [...]}`` as one list of strings."""
+    if isinstance(value, dict) and not is_function(value):
+        found: list[str] = []
+        for key in sorted(value, key=str):
+            found.extend(_strings(value[key]) or [])
+        return found
+    return _strings(value)
+
+
+def statement_view(policy: str, statement: dict, trust: bool = False) -> View:
+    effect = statement.get("Effect")
+    return View(
+        policy=policy,
+        trust=trust,
+        sid=statement.get("Sid") if isinstance(statement.get("Sid"), str) else None,
+        effect=effect.strip() if isinstance(effect, str) else None,
+        actions=_strings(statement.get("Action")),
+        not_actions=_strings(statement.get("NotAction")),
+        resources=_strings(statement.get("Resource")),
+        not_resources=_strings(statement.get("NotResource")),
+        principals=_principals(statement.get("Principal")),
+        conditioned=bool(statement.get("Condition")),
+    )
+
+
+def policy_statements(resource: Resource) -> SubjectEntries:
+    entries: SubjectEntries = []
+    for path, policy, raw in _policy_documents(resource):
+        statements = _document(raw).get("Statement")
+        if isinstance(raw, str):
+            # Fields of a JSON string have no lines of their own.
+            located = [(path, item) for item in (statements if isinstance(statements, list) else [statements])]
+        elif isinstance(statements, list):
+            located = [(path + ("Statement", index), item) for index, item in enumerate(statements)]
+        else:
+            located = [(path + ("Statement",), statements)]
+        for where, statement in located:
+            if not isinstance(statement, dict):
+                continue
+            view = statement_view(policy, statement, trust=path[-1] == _TRUST)
+            if not isinstance(raw, str):
+                view.sourced(**{key: where + (field,) for key, field in _STATEMENT_FIELDS.items() if field in statement})
+            entries.append((where, view))
     return entries
 
 
@@ -538,6 +678,7 @@ class ElasticBeanstalk(Platform):
         "files": files,
         "commands": commands,
         "container_definitions": container_definitions,
+        "policy_statements": policy_statements,
     }
 
     def detect(self, document: Document) -> bool:
@@ -550,5 +691,9 @@ class ElasticBeanstalk(Platform):
 
     def resources(self, document: Document) -> list[Resource]:
         data = document.data
-        kind = "dockerrun" if "AWSEBDockerrunVersion" in data else "config"
-        return [self.resource(document, kind, file_stem(document), data)]
+        if "AWSEBDockerrunVersion" in data:
+            return [self.resource(document, "dockerrun", file_stem(document), data)]
+        found = [self.resource(document, "config", file_stem(document), data)]
+        for logical_id, kind, spec in cloudformation_resources(data):
+            found.append(self.resource(document, kind, logical_id, spec, path=("Resources", logical_id)))
+        return found

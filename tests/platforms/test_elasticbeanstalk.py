@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pytest
 from platform_helpers import AdapterHelper, entries, line_of, text_line
@@ -223,7 +224,7 @@ Resources:
 
 
 def test_security_group_rules_from_both_resource_types() -> None:
-    res = resource(RULES)
+    res = HELPER.resources(RULES)["config/options.config"]
     entries = res.select("security_group_rules")
     views = [dict(view) for _, view in entries]
     assert views == [
@@ -515,3 +516,234 @@ def test_dockerrun_v1_volumes_are_host_directories() -> None:
     ((_, view),) = res.select("workload")
     assert view["docker_socket"] is True and view["capabilities_added"] is None
     assert line_of(res, view.sources["docker_socket"]) == text_line(res, '"HostDirectory"')
+
+
+# --- CloudFormation resources -------------------------------------------------------
+
+STORES = """
+Resources:
+  LogsBucket:
+    Type: AWS::S3::Bucket
+    Properties:
+      BucketName: !Sub '${AWS::StackName}-logs'
+      AccessControl: !If [IsProd, Private, PublicRead]
+      PublicAccessBlockConfiguration:
+        BlockPublicAcls: {"Fn::GetOptionSetting": {"OptionName": "BlockAcls", "DefaultValue": "true"}}
+  AppRole:
+    Type: AWS::IAM::Role
+    Properties:
+      ManagedPolicyArns: [!Ref AppPolicy]
+      Policies:
+        - PolicyName: app
+          PolicyDocument:
+            Statement:
+              - Effect: Allow
+                Action: ["s3:*", !Ref ExtraAction]
+                Resource: !GetAtt LogsBucket.Arn
+  NotAResource: just text
+  NoType:
+    Properties: {}
+option_settings:
+  aws:ec2:vpc:
+    ELBScheme: internal
+"""
+
+
+def test_each_cloudformation_resource_is_a_resource_of_its_own() -> None:
+    found = HELPER.found(STORES)
+    assert [(r.kind, r.name, r.ref, r.path) for r in found] == [
+        ("config", "options.config", "config/options.config", ()),
+        ("AWS::S3::Bucket", "LogsBucket", "AWS_S3_Bucket/LogsBucket", ("Resources", "LogsBucket")),
+        ("AWS::IAM::Role", "AppRole", "AWS_IAM_Role/AppRole", ("Resources", "AppRole")),
+    ]
+    config, bucket, role = found
+    # The config file's own subjects are unchanged; the new resources have none of them.
+    assert [v["value"] for _, v in config.select("option_settings")] == ["internal"]
+    assert bucket.select("option_settings") == [] and bucket.select("env") == [] and bucket.select("workload") == []
+    assert bucket.line == text_line(bucket, "LogsBucket:")
+    assert line_of(bucket, ("Properties", "AccessControl")) == text_line(bucket, "AccessControl")
+    # Short tags are CloudFormation functions in their long form, kept as written.
+    properties = bucket.data["Properties"]
+    assert properties["AccessControl"] == {"Fn::If": ["IsProd", "Private", "PublicRead"]}
+    assert properties["BucketName"] == {"Fn::Sub": "${AWS::StackName}-logs"}
+    assert line_of(role, ("Properties", "Policies", 0, "PolicyDocument", "Statement", 0, "Action")) == text_line(role, "Action:")
+
+
+def test_cloudformation_functions_are_judged_never_crash(tmp_path: Path) -> None:
+    from pytest_paassec.rules.catalog import build_catalog
+    from pytest_paassec.rules.engine import scan_files
+
+    folder = tmp_path / ".ebextensions"
+    folder.mkdir()
+    # Functions where every control looks: property values, whole blocks, statements and lists.
+    (folder / "odd.config").write_text(
+        """
+Resources:
+  Bucket:
+    Type: AWS::S3::Bucket
+    Properties: !If [HasProps, {AccessControl: PublicRead}, !Ref AWS::NoValue]
+  Db:
+    Type: AWS::RDS::DBInstance
+    Properties:
+      PubliclyAccessible: !Ref Public
+      StorageEncrypted: {"Fn::GetOptionSetting": {"OptionName": "Encrypt", "DefaultValue": "true"}}
+      MasterUserPassword: !Join ["", ["{{resolve:secretsmanager:", !Ref Secret, "}}"]]
+      BackupRetentionPeriod: !FindInMap [Env, !Ref Stage, Days]
+  Policy:
+    Type: AWS::IAM::Policy
+    Properties:
+      PolicyDocument: !If [Big, {Statement: [{Effect: Allow, Action: "*", Resource: "*"}]}, !Ref AWS::NoValue]
+  Role:
+    Type: AWS::IAM::Role
+    Properties:
+      ManagedPolicyArns: !Split [",", !Ref Arns]
+      Policies:
+        - !If [Extra, {PolicyName: x, PolicyDocument: {Statement: !Ref Statements}}, !Ref AWS::NoValue]
+        - PolicyName: y
+          PolicyDocument:
+            Statement:
+              - !If [A, {Effect: Allow}, {Effect: Deny}]
+              - {Effect: !Ref E, Action: !Ref A, Resource: !Ref R, Principal: !Ref P}
+  Queue:
+    Type: AWS::SQS::Queue
+    Properties:
+      SqsManagedSseEnabled: !Ref Sse
+  Topic:
+    Type: AWS::SNS::Topic
+    Properties:
+      KmsMasterKeyId: !ImportValue shared-key
+"""
+    )
+    scanned = scan_files([(folder / "odd.config", ".ebextensions/odd.config")], build_catalog([]))
+    ((parsed, checks),) = scanned.values()
+    assert parsed is not None and parsed.error is None
+    outcome = {(resource.ref, control.id): not violations for resource, control, violations in checks}
+    # A function is a value known only at deploy time: set, but equal to no literal.
+    assert outcome[("AWS_RDS_DBInstance/Db", "EB-RDS-001")] is True
+    assert outcome[("AWS_RDS_DBInstance/Db", "EB-RDS-002")] is False
+    assert outcome[("AWS_RDS_DBInstance/Db", "EB-RDS-004")] is True
+    assert outcome[("AWS_RDS_DBInstance/Db", "EB-RDS-005")] is True
+    assert outcome[("AWS_S3_Bucket/Bucket", "EB-S3-001")] is False
+    assert outcome[("AWS_S3_Bucket/Bucket", "EB-S3-003")] is True
+    assert outcome[("AWS_SQS_Queue/Queue", "EB-SQS-001")] is True
+    assert outcome[("AWS_SNS_Topic/Topic", "EB-SNS-001")] is True
+    # Statements hidden behind functions are not invented.
+    assert not any(ref == "AWS_IAM_Policy/Policy" for ref, _ in outcome)
+    assert ("AWS_IAM_Role/Role", "EB-IAM-007") in outcome and outcome[("AWS_IAM_Role/Role", "EB-IAM-007")] is True
+
+
+def test_policy_statements_normalize_action_resource_and_principal() -> None:
+    found = HELPER.resources(
+        """
+        Resources:
+          Inline:
+            Type: AWS::IAM::Role
+            Properties:
+              Policies:
+                - PolicyName: app
+                  PolicyDocument:
+                    Statement:
+                      - Sid: Read
+                        Effect: Allow
+                        Action: s3:GetObject
+                        Resource: ["arn:aws:s3:::b/*", !Sub "arn:aws:s3:::${B}"]
+                      - Effect: Deny
+                        NotAction: [iam:*]
+                        NotResource: "*"
+                        Condition: {Bool: {aws:MultiFactorAuthPresent: "false"}}
+                - not a policy
+          Single:
+            Type: AWS::S3::BucketPolicy
+            Properties:
+              Bucket: b
+              PolicyDocument:
+                Statement:
+                  Effect: Allow
+                  Principal: {AWS: ["*", "arn:aws:iam::123456789012:root"], Service: cloudfront.amazonaws.com}
+                  Action: s3:GetObject
+                  Resource: !Ref Arn
+          AsText:
+            Type: AWS::IAM::ManagedPolicy
+            Properties:
+              ManagedPolicyName: text
+              PolicyDocument: '{"Statement": [{"Effect": "Allow", "Action": "*", "Resource": "*"}]}'
+        """
+    )
+    inline = found["AWS_IAM_Role/Inline"].select("policy_statements")
+    assert [dict(view) for _, view in inline] == [
+        {"policy": "app", "trust": False, "sid": "Read", "effect": "Allow", "actions": ["s3:GetObject"], "not_actions": None,
+         "resources": ["arn:aws:s3:::b/*"], "not_resources": None, "principals": None, "conditioned": False},
+        {"policy": "app", "trust": False, "sid": None, "effect": "Deny", "actions": None, "not_actions": ["iam:*"],
+         "resources": None, "not_resources": ["*"], "principals": None, "conditioned": True},
+    ]
+    res = found["AWS_IAM_Role/Inline"]
+    assert line_of(res, inline[0][1].sources["actions"]) == text_line(res, "Sid: Read") + 2
+    assert line_of(res, inline[1][0]) == text_line(res, "- Effect: Deny")
+    ((path, single),) = found["AWS_S3_BucketPolicy/Single"].select("policy_statements")
+    assert path == ("Properties", "PolicyDocument", "Statement")
+    assert (single["policy"], single["principals"], single["resources"]) == (
+        "Single", ["*", "arn:aws:iam::123456789012:root", "cloudfront.amazonaws.com"], None,
+    )
+    ((path, text),) = found["AWS_IAM_ManagedPolicy/AsText"].select("policy_statements")
+    # A JSON string document: its statements point at the PolicyDocument line.
+    assert (text["policy"], text["actions"], text["resources"], path) == ("text", ["*"], ["*"], ("Properties", "PolicyDocument"))
+    assert text.sources == {}
+
+
+def test_a_role_s_trust_policy_comes_first_and_says_so() -> None:
+    role = HELPER.resources(
+        """
+        Resources:
+          AppRole:
+            Type: AWS::IAM::Role
+            Properties:
+              AssumeRolePolicyDocument:
+                Statement:
+                  - Effect: Allow
+                    Principal: {AWS: "*"}
+                    Action: sts:AssumeRole
+              Policies:
+                - PolicyName: app
+                  PolicyDocument: {Statement: [{Effect: Allow, Action: sqs:SendMessage, Resource: "*"}]}
+        """
+    )["AWS_IAM_Role/AppRole"]
+    (trust_path, trust), (_, inline) = role.select("policy_statements")
+    assert (trust["policy"], trust["trust"], trust["principals"]) == ("AssumeRolePolicyDocument", True, ["*"])
+    assert (inline["policy"], inline["trust"], inline["actions"]) == ("app", False, ["sqs:SendMessage"])
+    assert line_of(role, trust.sources["principals"]) == text_line(role, "Principal: {AWS")
+    assert trust_path == ("Properties", "AssumeRolePolicyDocument", "Statement", 0)
+
+
+def test_json_configuration_files_give_the_same_resources() -> None:
+    found = HELPER.found(json.dumps({"Resources": {"Files": {"Type": "AWS::EFS::FileSystem", "Properties": {"Encrypted": False}}}}, indent=2))
+    assert [r.ref for r in found] == ["config/options.config", "AWS_EFS_FileSystem/Files"]
+    assert line_of(found[1], ("Properties", "Encrypted")) == text_line(found[1], '"Encrypted": false')
+
+
+def test_items_name_the_cloudformation_resource_and_its_line(pytester: pytest.Pytester) -> None:
+    pytester.makefile(
+        ".config",
+        **{
+            ".ebextensions/data": """
+Resources:
+  LogsBucket:
+    Type: AWS::S3::Bucket
+    Properties:
+      AccessControl: PublicRead
+  AppDatabase:
+    Type: AWS::RDS::DBInstance
+    Properties:
+      MasterUsername: admin
+      MasterUserPassword: Example-Passw0rd-For-Tests
+"""
+        },
+    )
+    # pytester writes the text stripped: the logical id sits on line 2.
+    reprec = pytester.inline_run("-p", "paassec", "-k", "EB-S3-003 or EB-RDS-004")
+    failed = {report.nodeid.split("::")[-1]: report for report in reprec.getreports("pytest_runtest_logreport") if report.failed}
+    assert sorted(failed) == ["EB-RDS-004[AWS_RDS_DBInstance/AppDatabase]", "EB-S3-003[AWS_S3_Bucket/LogsBucket]"]
+    bucket = dict(failed["EB-S3-003[AWS_S3_Bucket/LogsBucket]"].user_properties)
+    assert (bucket["paassec.resource"], bucket["paassec.line"]) == ("AWS_S3_Bucket/LogsBucket", "2")
+    text = failed["EB-RDS-004[AWS_RDS_DBInstance/AppDatabase]"].longreprtext
+    assert ".ebextensions/data.config:10  $.Resources.AppDatabase.Properties.MasterUserPassword" in text
+    assert "Example-Passw0rd-For-Tests" not in text
