@@ -68,11 +68,11 @@ def update(store: Store, repository: Repository, catalog: Catalog, revision: str
         store.reset()
         done = []
     evaluator = TreeEvaluator(catalog)
-    if done:  # the tree as it was at the last processed commit
+    open_rows = store.open_rows()
+    if done:  # the tree as it was at the last processed commit, its findings from the database
         last = done[-1]
         files = [p for p in repository.tree_files(last) if classify(Path(p)) is not None]
-        evaluator.update(texts_at(repository, last, files))
-    open_rows = store.open_rows()
+        evaluator.load(texts_at(repository, last, files), open_rows)
     for seq, commit in enumerate(commits[len(done) :], start=len(done) + 1):
         parent = shas[seq - 2] if seq > 1 else None
         present, gone = changed_files(repository, parent, commit["sha"])
