@@ -7,8 +7,8 @@ import re
 from ..model.resources import Resource, SubjectEntries
 from ..model.workload import endpoint_entry, env_from_key_list, image_entry, workload_entry
 from ..parsing.documents import Document
-from .paas_repository import DIGITALOCEAN_FACTS
 from .base import ENDPOINT_FIELDS, ENV_FIELDS, IMAGE_FIELDS, FileRule, Platform, Sniff, json_keys, mapping, yaml_keys
+from .paas_repository import DIGITALOCEAN_FACTS
 
 COMPONENTS = (("services", "service"), ("workers", "worker"), ("jobs", "job"), ("static_sites", "static_site"), ("functions", "function"))
 

@@ -15,8 +15,9 @@ from ..model.resources import Resource, SubjectEntries
 from ..model.workload import endpoint_entry, env_entry, image_entry, workload_entry
 from ..parsing.dockerfile import assignments, substitute
 from ..parsing.documents import Document
-from .dockerfile_packages import run_packages
 from .base import ENDPOINT_FIELDS, ENV_FIELDS, IMAGE_FIELDS, FileRule, Platform, file_stem
+from .base_images import runs_as_non_root
+from .dockerfile_packages import run_packages
 
 
 def _stages(resource: Resource) -> list[dict[str, Any]]:
@@ -146,13 +147,17 @@ def endpoints(resource: Resource) -> SubjectEntries:
     return entries
 
 
-def _runs_as_root(user: Any) -> bool | None:
+def _runs_as_root(user: Any, base: str | None) -> tuple[bool | None, str]:
+    """Whether the final stage runs as root, and how that came about."""
     if user is None:
-        return True  # no USER anywhere: the image's default, root unless the base image says otherwise
+        if base and runs_as_non_root(base):
+            return False, f"no USER instruction; the base image {base} runs as a non-root user"
+        image = f"the base image {base}" if base else "its base image"
+        return True, f"no USER instruction in the final stage: the user of {image} applies (root unless the image sets one)"
     name = str(user).split(":", 1)[0].strip()
     if "$" in name or not name:
-        return None
-    return name in ("root", "0")
+        return None, ""
+    return name in ("root", "0"), (f"USER {user}" if name in ("root", "0") else "")
 
 
 def _health_check(chain: list[dict[str, Any]]) -> bool | None:
@@ -171,11 +176,14 @@ def workload(resource: Resource) -> SubjectEntries:
     chain = _chain(all_stages, len(all_stages) - 1)
     root = chain[0]["from"]
     runtime = None if root.get("stage") or root.get("unresolved") else (root.get("image") or None)
+    run_as_root, how = _runs_as_root(final.get("user"), runtime)
     view = workload_entry(
-        run_as_root=_runs_as_root(final.get("user")),
+        run_as_root=run_as_root,
         health_check=_health_check(chain),
         runtime=runtime,
     )
+    if how:
+        view.noted(run_as_root=how)
     return [(("stages", len(all_stages) - 1), view)]
 
 

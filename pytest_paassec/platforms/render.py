@@ -15,8 +15,8 @@ from typing import Any, Iterator
 from ..model.resources import Resource, SubjectEntries
 from ..model.workload import endpoint_entry, env_entry, env_from_key_list, image_entry, mount_entry, workload_entry
 from ..parsing.documents import Document
-from .paas_repository import RENDER_FACTS
 from .base import ENDPOINT_FIELDS, ENV_FIELDS, IMAGE_FIELDS, MOUNT_FIELDS, FileRule, Platform, Sniff, file_stem, mapping, yaml_keys
+from .paas_repository import RENDER_FACTS
 
 _SECTIONS = (("services", None), ("databases", "database"), ("envVarGroups", "envVarGroup"))
 

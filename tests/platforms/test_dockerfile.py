@@ -335,3 +335,23 @@ def test_packages_in_heredocs_only_when_a_shell_runs_them() -> None:
         ("flask", "flask (pip install, no version)"),
     ]
     assert lines(res, "packages") == [3, 11]
+
+
+@pytest.mark.parametrize(
+    "base,expected_root,note",
+    [
+        ("python:3.13-slim", True, "no USER instruction in the final stage: the user of the base image python:3.13-slim applies (root unless the image sets one)"),
+        ("gcr.io/distroless/static-debian12:nonroot", False, "no USER instruction; the base image gcr.io/distroless/static-debian12:nonroot runs as a non-root user"),
+        ("bitnami/nginx:1.27", False, "no USER instruction; the base image bitnami/nginx:1.27 runs as a non-root user"),
+        ("gcr.io/distroless/static-debian12", True, "no USER instruction in the final stage: the user of the base image gcr.io/distroless/static-debian12 applies (root unless the image sets one)"),
+    ],
+)
+def test_without_user_the_base_image_decides_and_the_failure_says_so(base: str, expected_root: bool, note: str) -> None:
+    from pytest_paassec.parsing.documents import parse_text
+    from pytest_paassec.platforms.dockerfile import Dockerfile
+
+    parsed = parse_text("Dockerfile", "dockerfile", f"FROM {base}\nCMD [\"run\"]\n")
+    (resource,) = Dockerfile().resources(parsed.documents[0])
+    ((_, view),) = resource.select("workload")
+    assert view["run_as_root"] is expected_root
+    assert view.note("run_as_root") == note
