@@ -20,9 +20,9 @@ builds each service as Compose runs it:
 Merge rules (the Compose specification's "merge" page): mappings merge key
 by key; ``environment``, ``labels``, ``annotations``, ``sysctls``,
 ``extra_hosts`` merge by variable name (list form ``K=V`` included);
-``ports`` append, unique by value; ``volumes``, ``secrets``, ``configs``,
-``devices`` append, unique by target (a later one replaces an earlier one at
-the same target); other sequences append, duplicates removed; ``command``,
+``ports`` append, unique by value; ``volumes``, ``secrets``, ``configs``
+append, unique by target (entries at the same target merge, a short-syntax
+one replaces); other sequences append, duplicates removed; ``command``,
 ``entrypoint``, ``healthcheck.test`` and scalars are replaced.
 
 **Source map.**  Every value of a merged service keeps its origin: the
@@ -74,7 +74,7 @@ MAX_REFERENCED_SIZE = 1024 * 1024
 MAX_EXTENDS_DEPTH = 16
 
 _BY_NAME = frozenset({"environment", "labels", "annotations", "sysctls", "extra_hosts"})
-_BY_TARGET = frozenset({"volumes", "secrets", "configs", "devices"})
+_BY_TARGET = frozenset({"volumes", "secrets", "configs"})
 _REPLACED = frozenset({"command", "entrypoint"})
 NO_FILE = "no such file in the repository"
 
@@ -168,12 +168,15 @@ def _as_mapping(node: Node) -> Node:
 
 
 def _target(item: Node) -> Any:
+    """The uniqueness key of a volume, secret or config entry: its target."""
     value = item.value
-    if isinstance(value, dict):
-        return value.get("target", value.get("source"))
+    if isinstance(value, dict) and value.get("target", value.get("source")) is not None:
+        return repr(_plain(value.get("target", value.get("source"))))
     if isinstance(value, str):
         parts = value.split(":")
-        return parts[1] if len(parts) > 1 and not (len(parts[0]) == 1 and parts[1][:1] in "\\/") else parts[0]
+        if len(parts) > 2 and len(parts[0]) == 1 and parts[1][:1] in ("\\", "/"):
+            parts = [parts[0] + ":" + parts[1], *parts[2:]]  # a Windows drive letter
+        return repr(parts[1] if len(parts) > 1 else parts[0])
     return repr(_plain(item))
 
 
@@ -184,7 +187,8 @@ def _append(base: Node, over: Node, key: Any) -> Node:
         for item in over.value:
             target = _target(item)
             if target in positions:
-                items[positions[target]] = item
+                # Same target: entries merge (long syntax), else the later wins.
+                items[positions[target]] = merge(items[positions[target]], item)
             else:
                 positions[target] = len(items)
                 items.append(item)
@@ -398,17 +402,17 @@ class _Extends:
 
     def _target(self, document: Document, reference: Node, chain: tuple) -> tuple[tuple[Document, str], Reference | None]:
         """The (file, service) an ``extends`` names, or the reference's problem."""
-        target_file, service = document, reference.value
+        target_file, service = document, _plain(reference)
         if isinstance(reference.value, dict):
             service_node = reference.value.get("service")
-            service = service_node.value if service_node is not None else None
+            service = _plain(service_node) if service_node is not None else None
             file_node = reference.value.get("file")
             if file_node is not None:
                 relpath, why = inside(self.reader.root, _folder(document.path), file_node.value)
                 found = self.reader.document(relpath) if relpath is not None else why
                 if not isinstance(found, Document):
                     missing = found == NO_FILE
-                    return (document, ""), Reference("extends", str(file_node.value), str(found), file_node.origin, missing)
+                    return (document, ""), Reference("extends", str(_plain(file_node)), str(found), file_node.origin, missing)
                 target_file = found
         if not isinstance(service, str):
             return (document, ""), Reference("extends", str(service), "names no service", reference.origin)
@@ -430,9 +434,9 @@ def _env_entries(node: Node) -> list[tuple[Node, Any, bool]]:
         if isinstance(item.value, dict):
             path = item.value.get("path")
             required = item.value.get("required")
-            found.append((path or item, path.value if path is not None else None, not (required is not None and required.value is False)))
+            found.append((path or item, _plain(path) if path is not None else None, not (required is not None and required.value is False)))
         else:
-            found.append((item, item.value, True))
+            found.append((item, _plain(item), True))
     return found
 
 

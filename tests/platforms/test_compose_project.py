@@ -184,6 +184,39 @@ def test_a_file_without_references_gives_plain_resources(tmp_path: Path) -> None
     assert not isinstance(resource, ComposeService)
 
 
+def test_odd_shapes_give_located_findings_not_crashes(tmp_path: Path) -> None:
+    write(
+        tmp_path,
+        {
+            "compose.yaml": """
+                services:
+                  a:
+                    extends: [1, 2]
+                    env_file: 5
+                  b:
+                    extends: {file: 7, service: [x]}
+                    env_file: [{path: null}, {required: false}, null, [1]]
+                    environment: "oops"
+                  c: null
+                  d:
+                    extends: {service: c}
+                    volumes: [5, {target: /x}, "named:/y"]
+                    ports: [null, {published: 80}]
+                volumes: [1, 2]
+                """,
+            "compose.override.yaml": "services:\n  a: [1, 2]\n  b:\n    environment: [X=1, 7, null]\n    labels: !reset\n  f: 3\nvolumes:\n  named: {driver_opts: bad}\n",
+        },
+    )
+    found = scan(tmp_path)
+    assert found[("compose.yaml", "COMPOSE-REF-001", "service/a")] == [
+        "compose.yaml:3  $.services.a.extends  extends [1, 2]: names no service -> a file and service inside the repository",
+        "compose.yaml:4  $.services.a.env_file  env_file 5: not a file path -> a file and service inside the repository",
+    ]
+    assert len(found[("compose.yaml", "COMPOSE-REF-001", "service/b")]) == 5
+    assert found[("compose.yaml", "COMPOSE-REF-001", "service/d")] == []
+    assert {key[2] for key in found} == {"service/a", "service/b", "service/c", "service/d", "service/f"}
+
+
 # --- merge rules ------------------------------------------------------------------
 
 
@@ -212,7 +245,7 @@ def test_merge_rules_follow_the_compose_specification() -> None:
         environment: {B: "3", C: "4"}
         labels: [tier=front]
         ports: ["443:443", "8080:8080"]
-        volumes: ["./b:/data"]
+        volumes: ["./b:/data", {type: volume, source: logs, target: /logs, read_only: true}]
         cap_add: [CHOWN, NET_BIND_SERVICE]
         healthcheck: {test: [CMD, b]}
         build: {dockerfile: Dockerfile.dev}
@@ -223,7 +256,7 @@ def test_merge_rules_follow_the_compose_specification() -> None:
         "environment": {"A": "1", "B": "3", "C": "4"},
         "labels": {"team": "web", "tier": "front"},
         "ports": ["80:80", "443:443", "8080:8080"],
-        "volumes": ["./b:/data", "logs:/logs"],
+        "volumes": ["./b:/data", {"type": "volume", "source": "logs", "target": "/logs", "read_only": True}],
         "cap_add": ["CHOWN", "NET_BIND_SERVICE"],
         "healthcheck": {"test": ["CMD", "b"], "interval": "10s"},
         "build": {"context": ".", "dockerfile": "Dockerfile.dev"},
