@@ -32,6 +32,8 @@ Compose-only subjects:
 ``ports``
     every published port ``{published, target, host_ip, protocol, public,
     mode}``, short and long syntax, ranges expanded (up to 1024 ports).
+``repository`` (override files only, compose_repository.py)
+    ``base_not_in_run``: the base file gave no service to this run.
 ``references``
     every ``extends`` and ``env_file`` reference ``{reference, target,
     unresolved, missing}``: ``unresolved`` says why it cannot be followed
@@ -55,6 +57,7 @@ from ..model.resources import Resource, SubjectEntries
 from ..model.workload import View, capability_names, docker_socket, endpoint_entry, env_entry, image_entry, mount_entry, workload_entry
 from ..parsing.documents import Document
 from . import compose_project
+from .compose_repository import ComposeFacts
 from .base import ENDPOINT_FIELDS, ENV_FIELDS, HOST_NAMESPACE_FIELDS, IMAGE_FIELDS, MOUNT_FIELDS, FileRule, Platform, Sniff, mapping, yaml_keys
 
 TOP_LEVEL_KEYS = frozenset(
@@ -585,6 +588,7 @@ class ComposeService(Resource):
 
 class Compose(Platform):
     name = "compose"
+    facts = ComposeFacts()
     title = "Docker Compose"
     file_rules = (FileRule(r"(docker-)?compose([.-][\w.-]*)?\.ya?ml", "yaml", rank=70),)
     sniffs = (Sniff("yaml", yaml_keys("services"), order=3),)
@@ -625,7 +629,7 @@ class Compose(Platform):
         role, other = compose_project.role(document)
         if role == "override" and other is not None:
             # Merged into the base file's services, and checked there.
-            return [self.resource(document, compose_project.OVERRIDE_KIND, other.rsplit("/", 1)[-1], {}, ())]
+            return [self.resource(document, compose_project.OVERRIDE_KIND, other.rsplit("/", 1)[-1], {"base": other}, ())]
         if role == "alone":
             other = None
         if document.file.root is None or not compose_project.needs_project(document, other):

@@ -56,8 +56,11 @@ def test_a_privilege_the_override_adds_is_reported_at_the_override(tmp_path: Pat
     write(tmp_path, {"compose.yaml": BASE, "compose.override.yaml": "services:\n  web:\n    ports: ['9000:90']\n    privileged: true\n"})
     found = scan(tmp_path)
     assert found[("compose.yaml", "XP-PRIV-002", "service/web")] == ["compose.override.yaml:4  $.services.web.privileged  true -> != true"]
-    # The override's partial service is not judged on its own: nothing "missing" there.
-    assert not [key for key in found if key[0] == "compose.override.yaml"]
+    # The override's partial service is not judged on its own: nothing "missing" there;
+    # its one item says it was checked with its base.
+    assert [(key, value) for key, value in found.items() if key[0] == "compose.override.yaml"] == [
+        (("compose.override.yaml", "COMPOSE-REF-003", "override-of/compose.yaml"), [])
+    ]
     assert found[("compose.yaml", "XP-RES-001", "service/web")] == []
     # Ports append: the base's loopback port and the override's public one.
     assert found[("compose.yaml", "COMPOSE-NET-002", "service/web")] == [
@@ -72,7 +75,7 @@ def test_the_override_yields_one_resource_saying_where_it_is_checked(tmp_path: P
     parsed.root = tmp_path
     (resource,) = Compose().resources(parsed.documents[0])
     assert (resource.kind, resource.name) == ("override-of", "docker-compose.yml")
-    assert [c.id for c in CATALOG.controls if c.is_applicable(resource)] == []
+    assert [c.id for c in CATALOG.controls if c.is_applicable(resource)] == ["COMPOSE-REF-003"]
 
 
 def test_an_override_without_its_base_is_checked_on_its_own(tmp_path: Path) -> None:
@@ -325,5 +328,14 @@ def test_the_same_outcomes_when_the_files_sit_on_different_workers(pytester: pyt
     assert "tok-8f2a9c3e1b7d4f60" not in web["XP-SEC-001[service/web]"][1]
     assert "app/compose.override.yaml:3" in web["XP-PRIV-002[service/db]"][1]
     assert "shared/base.yml:4" in web["COMPOSE-PRIV-004[service/web]"][1]
-    override = [name for name in plain if name.startswith("app.compose.override.yaml")]
-    assert [name.split("::")[-1] for name in override] == ["PAASSEC-COVERAGE[compose.override.yaml]"]
+    override = {name.split("::")[-1]: value[0] for name, value in plain.items() if name.startswith("app.compose.override.yaml")}
+    assert override == {"COMPOSE-REF-003[override-of/compose.yaml]": "passed"}
+
+
+def test_an_override_run_without_its_base_says_it_was_not_checked(pytester: pytest.Pytester) -> None:
+    write(pytester.path, PROJECT)
+    pytester.runpytest("--junitxml=alone.xml", "app/compose.override.yaml")
+    found = {name.split("::")[-1]: value for name, value in outcomes(pytester.path / "alone.xml").items()}
+    assert list(found) == ["COMPOSE-REF-003[override-of/compose.yaml]"]
+    outcome, text = found["COMPOSE-REF-003[override-of/compose.yaml]"]
+    assert outcome == "failed" and "app/compose.yaml is not in this run" in text
