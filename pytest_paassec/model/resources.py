@@ -58,6 +58,12 @@ class Resource:
             ("paassec.line", str(self.line)),
         )
 
+    def locate(self, path: tuple) -> tuple[str, int]:
+        """File and line of a path into the document.  Resources merged from
+        several files (compose overrides, extends, env files) override this
+        to say which file each value came from."""
+        return self.document.path, self.document.line_of(path)
+
     def select(self, subject: str) -> SubjectEntries:
         """Entries of a named subject; ``resource`` is the data itself."""
         entries = self._selected.get(subject)

@@ -60,6 +60,12 @@ class ParsedFile:
     duplicates: list[DuplicateKey] = field(default_factory=list)
     # Set when parsing stopped part-way; the documents before it are kept.
     error: ParseError | None = None
+    # The repository root the file was read under (None: text without a
+    # work tree): adapters that follow references to other files (compose's
+    # override, extends and env_file) resolve them inside it.
+    root: Path | None = None
+    # Compose merge tags by mapping id (yamlload.LineLoader.tags).
+    tags: dict[int, dict[Any, str]] = field(default_factory=dict)
     _table: LineTable | None = None
     _path_lines: dict[int, PathLines] = field(default_factory=dict)
 
@@ -190,6 +196,7 @@ def _parse_yaml(parsed: ParsedFile) -> None:
     finally:
         parsed._table = loader.lines
         parsed.duplicates = loader.duplicates
+        parsed.tags = loader.tags
         loader.dispose()
     if "*" in text and "&" in text:
         for position, document in enumerate(parsed.documents):

@@ -79,7 +79,10 @@ def take_in_file(
             text = read_text(path, relpath, max_size)
         except ParseError as error:
             return Intake(relpath, candidate, notices=[Notice("PAASSEC-INPUT[file]", error)])
-    return take_in_text(relpath, candidate, text, chart_template=is_in_chart_templates(path), parse_other=parse_other)
+    intake = take_in_text(relpath, candidate, text, chart_template=is_in_chart_templates(path), parse_other=parse_other)
+    if intake.parsed is not None:
+        intake.parsed.root = root
+    return intake
 
 
 def take_in_bytes(

@@ -47,6 +47,10 @@ _CFN_TAGS = {
     },
 }
 
+# Compose's merge tags (``privileged: !reset null``, ``ports: !override [...]``):
+# the value is loaded as if untagged and the tag recorded in ``tags``.
+COMPOSE_TAGS = frozenset({"!reset", "!override"})
+
 # Container id -> (line of the container, {key: line} or [line, ...]).
 LineTable = dict[int, tuple[int, Any]]
 
@@ -70,6 +74,8 @@ class LineLoader(_BaseLoader):  # type: ignore[misc, valid-type]
         super().__init__(stream)
         self.lines: LineTable = {}
         self.duplicates: list[DuplicateKey] = []
+        # Mapping id -> {key: "!reset" or "!override"}, for the compose merge.
+        self.tags: dict[int, dict[Any, str]] = {}
 
     def construct_line_map(self, node: MappingNode):  # type: ignore[no-untyped-def]
         data: dict[Any, Any] = {}
@@ -85,10 +91,13 @@ class LineLoader(_BaseLoader):  # type: ignore[misc, valid-type]
                         DuplicateKey(key, line, key_node.start_mark.column + 1, first)
                     )
                 key_lines[key] = line
-        data.update(self._mapping_with_text_keys(node))
+        tags: dict[Any, str] = {}
+        data.update(self._mapping_with_text_keys(node, tags))
         self.lines[id(data)] = (node.start_mark.line + 1, key_lines)
+        if tags:
+            self.tags[id(data)] = tags
 
-    def _mapping_with_text_keys(self, node: MappingNode) -> dict:
+    def _mapping_with_text_keys(self, node: MappingNode, tags: dict[Any, str]) -> dict:
         """Non-string scalar keys (1, true, null) keep their text: 1 and true
         are two keys, as in every YAML 1.2 tool, not one Python key."""
         self.flatten_mapping(node)
@@ -104,8 +113,17 @@ class LineLoader(_BaseLoader):  # type: ignore[misc, valid-type]
                     raise yaml.constructor.ConstructorError(
                         "while constructing a mapping", node.start_mark, "found unhashable key", key_node.start_mark
                     ) from None
+            if value_node.tag in COMPOSE_TAGS:
+                tags[key] = value_node.tag
+                value_node.tag = self._untagged(value_node)
             mapping[key] = self.construct_object(value_node)
         return mapping
+
+    def _untagged(self, node: yaml.Node) -> str:
+        """The tag the node would have without its explicit one."""
+        if isinstance(node, ScalarNode):
+            return self.resolve(ScalarNode, node.value, (not node.style, bool(node.style)))
+        return "tag:yaml.org,2002:map" if isinstance(node, MappingNode) else "tag:yaml.org,2002:seq"
 
     def construct_yaml_int(self, node):  # type: ignore[no-untyped-def]
         try:

@@ -7,8 +7,9 @@ Normalized subjects (see ``workload.py``):
     bare ``- NAME`` take the value from the shell: references.  Interpolation
     (``${VAR}``, ``$VAR``, ``${VAR:?err}``, ``${VAR:-}``...) is a reference;
     a non-empty default written in the file (``${VAR:-value}``) is a literal,
-    because it is what runs whenever the variable is unset.  ``env_file`` is
-    out of scope: the files it names are not part of the compose file.
+    because it is what runs whenever the variable is unset.  The variables of
+    ``env_file`` files are part of ``environment`` (compose_project.py), each
+    located at its line of the env file.
 ``images``
     ``image`` of services that do not ``build``: with a ``build`` section the
     image is built from source and ``image`` only names the result.
@@ -21,14 +22,28 @@ Normalized subjects (see ``workload.py``):
     health check, ``cap_add``, ``network_mode`` / ``pid`` / ``ipc`` set to
     ``host``, ``devices`` and whether a bind mount exposes the Docker socket.
 ``mounts``
-    every ``volumes`` entry ``{type, source, target, host, read_only}``,
-    short and long syntax; ``host`` is true for bind mounts and named pipes.
+    every ``volumes`` entry ``{type, source, target, host, read_only}``
+    (and ``propagation`` where one is set), short and long syntax; ``host`` is true for bind mounts,
+    named pipes and named volumes whose ``driver_opts`` bind a host
+    directory (``o: bind``, ``device: /srv/data``: source is the device).
 
 Compose-only subjects:
 
 ``ports``
     every published port ``{published, target, host_ip, protocol, public,
     mode}``, short and long syntax, ranges expanded (up to 1024 ports).
+``repository`` (override files only, compose_repository.py)
+    ``base_not_in_run``: the base file gave no service to this run.
+``references``
+    every ``extends`` and ``env_file`` reference ``{reference, target,
+    unresolved, missing}``: ``unresolved`` says why it cannot be followed
+    (null when it can), ``missing`` that the file is simply not in the
+    repository.
+
+Services are built as ``docker compose`` runs them: override file,
+``extends`` and ``env_file`` merged, each value located in the file it was
+written in (see compose_project.py).  Only services of kind ``service``
+have subject entries.
 """
 
 from __future__ import annotations
@@ -36,9 +51,13 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from dataclasses import dataclass, field
+
 from ..model.resources import Resource, SubjectEntries
 from ..model.workload import View, capability_names, docker_socket, endpoint_entry, env_entry, image_entry, mount_entry, workload_entry
 from ..parsing.documents import Document
+from . import compose_project
+from .compose_repository import ComposeFacts
 from .base import ENDPOINT_FIELDS, ENV_FIELDS, HOST_NAMESPACE_FIELDS, IMAGE_FIELDS, MOUNT_FIELDS, FileRule, Platform, Sniff, mapping, yaml_keys
 
 TOP_LEVEL_KEYS = frozenset(
@@ -134,7 +153,7 @@ def _env_value(name: Any, value: Any) -> View:
 
 
 def env(resource: Resource) -> SubjectEntries:
-    environment = mapping(resource.data).get("environment")
+    environment = _service(resource).get("environment")
     entries: SubjectEntries = []
     if isinstance(environment, dict):
         for name, value in environment.items():
@@ -152,7 +171,7 @@ def env(resource: Resource) -> SubjectEntries:
 
 
 def images(resource: Resource) -> SubjectEntries:
-    service = mapping(resource.data)
+    service = _service(resource)
     image = service.get("image")
     if "build" in service or not isinstance(image, str):
         return []
@@ -265,7 +284,7 @@ def _as_port(value: Any) -> Any:
 
 
 def ports(resource: Resource) -> SubjectEntries:
-    items = mapping(resource.data).get("ports")
+    items = _service(resource).get("ports")
     entries: SubjectEntries = []
     if not isinstance(items, list):
         return entries
@@ -328,25 +347,71 @@ def _split_short_volume(text: str) -> tuple[Any, Any, str]:
     return values[0], values[1], options
 
 
+def _named_volumes(resource: Resource) -> dict:
+    """The top-level ``volumes`` a service's named volumes are declared in."""
+    if isinstance(resource, ComposeService):
+        return resource.volumes
+    data = resource.document.data
+    return mapping(data.get("volumes")) if isinstance(data, dict) and isinstance(data.get("services"), dict) else {}
+
+
+def _bound_device(declaration: Any) -> Any:
+    """The host directory a named volume binds (``driver_opts: {o: bind, device: ...}``), else None."""
+    options = mapping(mapping(declaration).get("driver_opts"))
+    flags = str(options.get("o", "")).replace(" ", "").split(",")
+    if "bind" not in flags and "rbind" not in flags:
+        return None
+    return interpolate(options.get("device")) if options.get("device") not in (None, "") else None
+
+
+_PROPAGATIONS = ("shared", "rshared", "slave", "rslave", "private", "rprivate")
+
+
 def mounts(resource: Resource) -> SubjectEntries:
-    items = mapping(resource.data).get("volumes")
+    items = _service(resource).get("volumes")
     entries: SubjectEntries = []
     if not isinstance(items, list):
         return entries
+    named = _named_volumes(resource)
     for index, item in enumerate(items):
         if isinstance(item, dict):
             source = interpolate(item.get("source"))
             kind = str(item["type"]) if item.get("type") is not None else _mount_type(source)
             target, read_only = item.get("target"), item.get("read_only") is True
+            propagation = mapping(item.get("bind")).get("propagation")
         elif isinstance(item, str):
             source, target, options = _split_short_volume(item)
             kind, read_only = _mount_type(source), "ro" in options.split(",")
+            propagation = next((o for o in options.split(",") if o in _PROPAGATIONS), None)
         else:
             continue
+        if kind == "volume" and isinstance(source, str) and not isinstance(source, Unresolved):
+            device = _bound_device(named.get(source))
+            if device is not None:
+                source, kind = device, "bind"  # a named volume over a host directory
         # A bind mount or a named pipe reaches into the host; unknown type, unknown.
         host = None if kind is None else kind in ("bind", "npipe")
-        entries.append((("volumes", index), mount_entry(source, target, host, read_only, type=kind)))
+        extra = {"propagation": propagation} if propagation is not None else {}
+        view = mount_entry(source, target, host, read_only, type=kind, **extra)
+        entries.append((("volumes", index), view))
     return entries
+
+
+def references(resource: Resource) -> SubjectEntries:
+    if not isinstance(resource, ComposeService):
+        return []
+    return [
+        (
+            path,
+            View(
+                reference=reference.reference,
+                target=reference.target,
+                unresolved=f"{reference.reference} {reference.target}: {reference.problem}" if reference.problem else None,
+                missing=reference.missing,
+            ),
+        )
+        for path, reference in resource.references
+    ]
 
 
 # --- workload ----------------------------------------------------------------
@@ -394,6 +459,8 @@ def _instances(service: dict, deploy: dict) -> tuple[int | None, tuple | None]:
 
 
 def workload(resource: Resource) -> SubjectEntries:
+    if resource.kind != "service":
+        return []
     service = mapping(resource.data)
     deploy = mapping(service.get("deploy"))
     limits = mapping(mapping(deploy.get("resources")).get("limits"))
@@ -499,8 +566,29 @@ def _devices(devices: Any) -> list[str] | None:
     return found
 
 
+def _service(resource: Resource) -> dict:
+    return mapping(resource.data) if resource.kind == "service" else {}
+
+
+@dataclass(eq=False)
+class ComposeService(Resource):
+    """A service built from several files: each value located where it is written."""
+
+    origins: dict = field(default_factory=dict)
+    references: list = field(default_factory=list)
+    volumes: dict = field(default_factory=dict)
+
+    def locate(self, path: tuple) -> tuple[str, int]:
+        if path[: len(self.path)] == self.path:
+            found = compose_project.locate(self.origins, path[len(self.path):])
+            if found is not None:
+                return found
+        return super().locate(path)
+
+
 class Compose(Platform):
     name = "compose"
+    facts = ComposeFacts()
     title = "Docker Compose"
     file_rules = (FileRule(r"(docker-)?compose([.-][\w.-]*)?\.ya?ml", "yaml", rank=70),)
     sniffs = (Sniff("yaml", yaml_keys("services"), order=3),)
@@ -518,6 +606,7 @@ class Compose(Platform):
         "workload": workload,
         "ports": ports,
         "mounts": mounts,
+        "references": references,
     }
 
     def detect(self, document: Document) -> bool:
@@ -537,7 +626,31 @@ class Compose(Platform):
     def resources(self, document: Document) -> list[Resource]:
         data = document.data
         services, base = (data["services"], ("services",)) if isinstance(data.get("services"), dict) else (data, ())
+        role, other = compose_project.role(document)
+        if role == "override" and other is not None:
+            # Merged into the base file's services, and checked there.
+            return [self.resource(document, compose_project.OVERRIDE_KIND, other.rsplit("/", 1)[-1], {"base": other}, ())]
+        if role == "alone":
+            other = None
+        if document.file.root is None or not compose_project.needs_project(document, other):
+            return [
+                self.resource(document, "service", name, service or {}, base + (name,))
+                for name, service in services.items()
+            ]
+        project = compose_project.build(document, other)
         return [
-            self.resource(document, "service", name, service or {}, base + (name,))
-            for name, service in services.items()
+            ComposeService(
+                platform=self.name,
+                kind="service",
+                name=str(service.name) if service.name not in (None, "") else "unnamed",
+                document=document,
+                data=service.data,
+                path=base + (service.name,),
+                subjects=self.subjects,
+                facts=self.facts,
+                origins=service.origins,
+                references=service.references,
+                volumes=project.volumes,
+            )
+            for service in project.services
         ]

@@ -157,7 +157,6 @@ class Control:
         A control with ``subject: repository`` checks the resource's facts,
         which need the repository of the run.
         """
-        document = resource.document
         violations = []
         entries = self.entries(resource)
         if self.spans_files and entries:
@@ -175,10 +174,11 @@ class Control:
         ]
         for relative, finding, (view_field, note) in findings:
             path = resource.path + relative
+            file, line = resource.locate(path)
             violations.append(
                 Violation(
-                    file=document.path,
-                    line=document.line_of(path),
+                    file=file,
+                    line=line,
                     path=path,
                     found=finding.found,
                     expected=self.expected or finding.expected,

@@ -114,6 +114,7 @@ def scan_texts(files: list[tuple[str, str | None]], catalog: Catalog) -> dict[st
         if intake is None or intake.parsed is None or candidate is None:
             plans[relpath] = (None, None)
             continue
+        intake.parsed.root = path.parents[len(Path(relpath).parts) - 1]
         plans[relpath] = (intake.parsed, plan_checks(intake.parsed, candidate, catalog))
     repository = Repository(r for _, plan in plans.values() if plan is not None for r in plan.resources)
     return {

@@ -179,7 +179,9 @@ def test_env_list_form() -> None:
     assert line_of(resource, ("environment", 1)) == line_with(resource, "- API_TOKEN")
 
 
-def test_env_file_is_not_read() -> None:
+def test_env_file_is_not_read_without_a_work_tree() -> None:
+    # A text with no repository around it (the files it names are read in
+    # a run: see test_compose_project.py).
     resource = service("services:\n  api:\n    image: api:1\n    env_file: [.env]\n")
     assert entries(resource, "env") == []
 
@@ -603,3 +605,37 @@ def test_named_pipe_of_the_engine_is_a_host_socket() -> None:
     assert mount["host"] is True
     ((_, view),) = resource.select("workload")
     assert view["docker_socket"] is True
+
+
+def test_a_named_volume_binding_a_host_directory_is_a_host_mount() -> None:
+    resource = service(
+        """
+        services:
+          app:
+            image: app:1
+            volumes: [etc:/host/etc:ro, cache:/cache, nfs:/nfs]
+        volumes:
+          etc:
+            driver_opts: {type: none, o: bind, device: /etc/}
+          cache: {}
+          nfs:
+            driver_opts: {type: nfs, o: "addr=10.0.0.5,rw", device: ":/export"}
+        """
+    )
+    views = [dict(view) for _, view in resource.select("mounts")]
+    assert [(v["type"], v["source"], v["host"]) for v in views] == [("bind", "/etc", True), ("volume", "cache", False), ("volume", "nfs", False)]
+
+
+def test_mount_propagation_in_short_and_long_syntax() -> None:
+    resource = service(
+        """
+        services:
+          app:
+            image: app:1
+            volumes:
+              - /mnt/a:/a:ro,rshared
+              - {type: bind, source: /mnt/b, target: /b, bind: {propagation: shared}}
+              - /mnt/c:/c
+        """
+    )
+    assert [view.get("propagation") for _, view in resource.select("mounts")] == ["rshared", "shared", None]
