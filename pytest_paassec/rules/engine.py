@@ -97,16 +97,19 @@ Scanned = tuple[ParsedFile | None, list[tuple[Resource, Control, list[Violation]
 def scan_files(files: list[tuple[Path, str]], catalog: Catalog, max_size: int = 5 * 1024 * 1024) -> dict[str, Scanned]:
     """Parse and evaluate (path, relpath) files together outside pytest (tests
     and benchmarks): controls that read other files see all of them, as in one run."""
-    texts = []
+    texts, roots = [], {}
     for path, relpath in sorted(files, key=lambda file: file[1]):
         texts.append((relpath, read_text(path, relpath, max_size) if classify(Path(relpath)) is not None else None))
-    return scan_texts(texts, catalog)
+        roots[relpath] = path.parents[len(Path(relpath).parts) - 1]
+    return scan_texts(texts, catalog, roots)
 
 
-def scan_texts(files: list[tuple[str, str | None]], catalog: Catalog) -> dict[str, Scanned]:
+def scan_texts(files: list[tuple[str, str | None]], catalog: Catalog, roots: dict[str, Path] | None = None) -> dict[str, Scanned]:
     """Parse and evaluate (relpath, text) files as one run: files on disk, or
     a revision's files read from Git (the security diff).  A ``None`` text,
-    or a file no platform can read, gives no checks."""
+    or a file no platform can read, gives no checks.  ``roots`` says where a
+    file on disk sits (compose reads the override and env files beside it);
+    files read from Git have none."""
     plans: dict[str, tuple[ParsedFile | None, Plan | None]] = {}
     for relpath, text in sorted(files, key=lambda file: file[0]):
         candidate = classify(Path(relpath))
@@ -114,7 +117,7 @@ def scan_texts(files: list[tuple[str, str | None]], catalog: Catalog) -> dict[st
         if intake is None or intake.parsed is None or candidate is None:
             plans[relpath] = (None, None)
             continue
-        intake.parsed.root = path.parents[len(Path(relpath).parts) - 1]
+        intake.parsed.root = (roots or {}).get(relpath)
         plans[relpath] = (intake.parsed, plan_checks(intake.parsed, candidate, catalog))
     repository = Repository(r for _, plan in plans.values() if plan is not None for r in plan.resources)
     return {
