@@ -55,7 +55,7 @@ services:
 def test_a_privilege_the_override_adds_is_reported_at_the_override(tmp_path: Path) -> None:
     write(tmp_path, {"compose.yaml": BASE, "compose.override.yaml": "services:\n  web:\n    ports: ['9000:90']\n    privileged: true\n"})
     found = scan(tmp_path)
-    assert found[("compose.yaml", "XP-PRIV-002", "service/web")] == ["compose.override.yaml:4  $.services.web.privileged  true -> != true"]
+    assert found[("compose.yaml", "XP-PRIV-002", "service/web")] == ["compose.override.yaml:4  $.services.web.privileged  privileged: true -> no privileged mode"]
     # The override's partial service is not judged on its own: nothing "missing" there;
     # its one item says it was checked with its base.
     assert [(key, value) for key, value in found.items() if key[0] == "compose.override.yaml"] == [
@@ -64,7 +64,7 @@ def test_a_privilege_the_override_adds_is_reported_at_the_override(tmp_path: Pat
     assert found[("compose.yaml", "XP-RES-001", "service/web")] == []
     # Ports append: the base's loopback port and the override's public one.
     assert found[("compose.yaml", "COMPOSE-NET-002", "service/web")] == [
-        "compose.override.yaml:3  $.services.web.ports[1]  <missing> -> a host address (127.0.0.1 for local use, or the one interface clients reach)"
+        "compose.override.yaml:3  $.services.web.ports[1]  host ip: <missing> -> a host address (127.0.0.1 for local use, or the one interface clients reach)"
     ]
 
 
@@ -81,7 +81,7 @@ def test_the_override_yields_one_resource_saying_where_it_is_checked(tmp_path: P
 def test_an_override_without_its_base_is_checked_on_its_own(tmp_path: Path) -> None:
     write(tmp_path, {"compose.override.yaml": "services:\n  web:\n    image: web:1.0.0\n    privileged: true\n"})
     found = scan(tmp_path)
-    assert found[("compose.override.yaml", "XP-PRIV-002", "service/web")] == ["compose.override.yaml:4  $.services.web.privileged  true -> != true"]
+    assert found[("compose.override.yaml", "XP-PRIV-002", "service/web")] == ["compose.override.yaml:4  $.services.web.privileged  privileged: true -> no privileged mode"]
 
 
 def test_settings_are_judged_on_the_merged_value(tmp_path: Path) -> None:
@@ -104,7 +104,7 @@ def test_settings_are_judged_on_the_merged_value(tmp_path: Path) -> None:
     )
     found = scan(tmp_path)
     assert found[("compose.yaml", "XP-PRIV-002", "service/web")] == []
-    assert found[("compose.yaml", "XP-PRIV-001", "service/web")] == ["compose.override.yaml:4  $.services.web.user  true -> != true"]
+    assert found[("compose.yaml", "XP-PRIV-001", "service/web")] == ["compose.override.yaml:4  $.services.web.user  runs as root: true -> a non-root user"]
     assert found[("compose.yaml", "COMPOSE-PRIV-004", "service/web")] == []
     assert found[("compose.yaml", "XP-RES-001", "service/web")][0].startswith("compose.yaml:")
 
@@ -127,7 +127,7 @@ def test_a_secret_in_an_env_file_is_reported_at_its_line_masked(tmp_path: Path) 
     )
     found = scan(tmp_path)
     (violation,) = found[("deploy/compose.yaml", "XP-SEC-001", "service/api")]
-    assert violation.startswith("deploy/api.env:2  $.services.api.environment.DB_PASSWORD  's3cr…' (15 chars, masked)")
+    assert violation.startswith("deploy/api.env:2  $.services.api.environment.DB_PASSWORD  literal value: 's3cr…' (15 chars, masked)")
     assert "s3cr3t-Passw0rd" not in violation
 
 
@@ -148,19 +148,19 @@ def test_an_extended_privilege_is_reported_where_it_is_written(tmp_path: Path) -
     )
     found = scan(tmp_path)
     for name in ("worker", "cron"):
-        assert found[("compose.yaml", "XP-PRIV-002", f"service/{name}")] == [f"shared/base.yml:4  $.services.{name}.privileged  true -> != true"]
+        assert found[("compose.yaml", "XP-PRIV-002", f"service/{name}")] == [f"shared/base.yml:4  $.services.{name}.privileged  privileged: true -> no privileged mode"]
         assert found[("compose.yaml", "COMPOSE-REF-001", f"service/{name}")] == []
 
 
 @pytest.mark.parametrize(
     ("service", "expected"),
     [
-        ("    extends: {file: missing.yml, service: base}\n", "compose.yaml:3  $.services.app.extends  extends missing.yml: no such file in the repository"),
-        ("    extends: {file: ../../outside.yml, service: base}\n", "compose.yaml:3  $.services.app.extends  extends ../../outside.yml: outside the repository; not read"),
-        ("    extends: nothere\n", "compose.yaml:3  $.services.app.extends  extends nothere: no service nothere"),
-        ("    extends: app\n", "compose.yaml:3  $.services.app.extends  extends app: extends itself (a cycle)"),
-        ("    env_file: /etc/app.env\n", "compose.yaml:3  $.services.app.env_file  env_file /etc/app.env: an absolute path, outside the repository; not read"),
-        ("    env_file: [ok.env, ../../../etc/passwd]\n", "compose.yaml:3  $.services.app.env_file[1]  env_file ../../../etc/passwd: outside the repository; not read"),
+        ("    extends: {file: missing.yml, service: base}\n", "compose.yaml:3  $.services.app.extends  unresolved: extends missing.yml: no such file in the repository"),
+        ("    extends: {file: ../../outside.yml, service: base}\n", "compose.yaml:3  $.services.app.extends  unresolved: extends ../../outside.yml: outside the repository; not read"),
+        ("    extends: nothere\n", "compose.yaml:3  $.services.app.extends  unresolved: extends nothere: no service nothere"),
+        ("    extends: app\n", "compose.yaml:3  $.services.app.extends  unresolved: extends app: extends itself (a cycle)"),
+        ("    env_file: /etc/app.env\n", "compose.yaml:3  $.services.app.env_file  unresolved: env_file /etc/app.env: an absolute path, outside the repository; not read"),
+        ("    env_file: [ok.env, ../../../etc/passwd]\n", "compose.yaml:3  $.services.app.env_file[1]  unresolved: env_file ../../../etc/passwd: outside the repository; not read"),
     ],
 )
 def test_references_that_cannot_be_followed_are_located(tmp_path: Path, service: str, expected: str) -> None:
@@ -173,7 +173,7 @@ def test_a_missing_env_file_is_low_severity_unless_marked_optional(tmp_path: Pat
     write(tmp_path, {"compose.yaml": "services:\n  a:\n    image: a:1.0.0\n    env_file: .env\n  b:\n    image: b:1.0.0\n    env_file: [{path: .env, required: false}]\n"})
     found = scan(tmp_path)
     assert found[("compose.yaml", "COMPOSE-REF-002", "service/a")] == [
-        "compose.yaml:4  $.services.a.env_file  true -> the env file in the repository, or `required: false`"
+        "compose.yaml:4  $.services.a.env_file  missing: true -> the env file in the repository, or `required: false`"
     ]
     assert found[("compose.yaml", "COMPOSE-REF-002", "service/b")] == []
     assert ("compose.yaml", "COMPOSE-REF-001", "service/a") not in found  # REF-002's case only
@@ -212,8 +212,8 @@ def test_odd_shapes_give_located_findings_not_crashes(tmp_path: Path) -> None:
     )
     found = scan(tmp_path)
     assert found[("compose.yaml", "COMPOSE-REF-001", "service/a")] == [
-        "compose.yaml:3  $.services.a.extends  extends [1, 2]: names no service -> a file and service inside the repository",
-        "compose.yaml:4  $.services.a.env_file  env_file 5: not a file path -> a file and service inside the repository",
+        "compose.yaml:3  $.services.a.extends  unresolved: extends [1, 2]: names no service -> a file and service inside the repository",
+        "compose.yaml:4  $.services.a.env_file  unresolved: env_file 5: not a file path -> a file and service inside the repository",
     ]
     assert len(found[("compose.yaml", "COMPOSE-REF-001", "service/b")]) == 5
     assert found[("compose.yaml", "COMPOSE-REF-001", "service/d")] == []
