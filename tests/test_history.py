@@ -163,3 +163,64 @@ def test_the_documented_schema_is_the_database_schema(tmp_path: Path) -> None:
     }
     store.close()
     assert documented == actual
+
+
+EXAMPLE = Path(__file__).parents[1] / "example_project"
+
+
+def build_example_history(tmp_path: Path) -> Path:
+    """The example project's own history, as the README shows it: Ana ships
+    it with the sidecar unprivileged (Sep 1); Bo makes the sidecar
+    privileged for debugging (Sep 20); Cy moves the compose session secret
+    to the environment (Oct 5); Cy's branch drops privileged mode again
+    (Oct 20) and Ana merges it (Nov 2)."""
+    import shutil
+
+    root = tmp_path / "example_project"
+    shutil.copytree(EXAMPLE, root)
+    api, compose = root / "deploy/k8s/api.yaml", root / "docker-compose.yml"
+    privileged = api.read_text()
+    api.write_text(privileged.replace("privileged: true", "privileged: false"))
+    git(root, "init", "-q", "-b", "main")
+    git(root, "add", "-A")
+    git(root, "commit", "-q", "-m", "payments platform: first deployment", who=ANA, when="2026-09-01T10:00:00+02:00")
+    api.write_text(privileged)
+    git(root, "commit", "-q", "-am", "debug sidecar needs privileged mode", who=BO, when="2026-09-20T16:30:00+02:00")
+    compose.write_text(compose.read_text().replace("SESSION_SECRET: dev-only-9f8e7d6c5b4a39281706", "SESSION_SECRET: ${SESSION_SECRET:?set it in the environment}"))
+    git(root, "commit", "-q", "-am", "compose: session secret from the environment", who=CY, when="2026-10-05T09:15:00+02:00")
+    git(root, "checkout", "-q", "-b", "harden-sidecar")
+    api.write_text(privileged.replace("privileged: true", "privileged: false"))
+    git(root, "commit", "-q", "-am", "sidecar: no privileged mode", who=CY, when="2026-10-20T11:00:00+02:00")
+    git(root, "checkout", "-q", "main")
+    git(root, "merge", "-q", "--no-ff", "harden-sidecar", "-m", "Merge harden-sidecar", who=ANA, when="2026-11-02T14:00:00+01:00")
+    return root
+
+
+def test_the_example_projects_history(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    root = build_example_history(tmp_path)
+
+    def ask(*args: str) -> list[dict]:
+        assert main(["--repo", str(root), "--baseline", str(root / "security/team-baseline.yaml"), *args, "--json"]) == 0
+        return json.loads(capsys.readouterr().out)
+
+    (sidecar,) = ask("findings", "--control", "K8S-PSS-001")
+    assert (sidecar["introduced_by"], sidecar["introduced_at"][:10]) == ("Bo Chen", "2026-09-20")
+    assert (sidecar["fixed_by"], sidecar["fixed_at"][:10]) == ("Ana Lima", "2026-11-02")
+    secret = [f for f in ask("findings", "--control", "XP-SEC-001") if f["file"] == "docker-compose.yml" and f["resource"] == "service/web"]
+    assert [(f["introduced_by"], f["fixed_by"], f["fixed_at"][:10]) for f in secret] == [("Ana Lima", "Cy Okafor", "2026-10-05")]
+    october = {(f["control"], f["resource"]) for f in ask("findings", "--open-at", "2026-10-01")}
+    assert ("K8S-PSS-001", "Deployment/payments/api") in october and ("XP-SEC-001", "service/web") in october
+    november = {(f["control"], f["resource"]) for f in ask("findings", "--open-at", "2026-11-03")}
+    assert ("K8S-PSS-001", "Deployment/payments/api") not in november and ("XP-SEC-001", "service/web") not in november
+    changelog = ask("commit", "HEAD~2")  # Bo's change
+    assert "K8S-PSS-001" in {f["control"] for f in changelog["introduced"]} and changelog["fixed"] == []
+
+
+def test_a_shallow_clone_says_where_its_history_starts(repo: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    import subprocess
+
+    shallow = tmp_path / "shallow"
+    subprocess.run(["git", "clone", "-q", "--depth", "2", f"file://{repo}", str(shallow)], check=True)
+    code, out = history(shallow, "update", capsys=capsys)
+    assert code == 0 and "shallow clone: the history starts at the oldest commit fetched (git fetch --unshallow" in out
+    assert "2 new commits processed" in out

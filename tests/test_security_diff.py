@@ -140,3 +140,28 @@ def test_an_unknown_revision_stops_the_run(repo: pytest.Pytester) -> None:
     result = repo.runpytest("--paassec-diff=v9.9")
     assert result.ret == pytest.ExitCode.USAGE_ERROR
     result.stderr.fnmatch_lines(["*--paassec-diff: unknown revision 'v9.9'*"])
+
+
+CONFTEST_CONTROL = '''
+import pytest_paassec as paassec
+
+@paassec.control(id="TEAM-LBL-001", title="Deployments carry an owner label", severity="low",
+                 category="logging", platforms=["kubernetes"], kinds=["Deployment"])
+def owner_label(deployment):
+    if "owner" not in ((deployment.get("metadata") or {}).get("labels") or {}):
+        yield paassec.violation(path=["metadata"], expected="an owner label")
+
+def pytest_paassec_controls(config):
+    return [owner_label]
+'''
+
+
+def test_controls_from_conftests_are_evaluated_at_the_revision_too(repo: pytest.Pytester) -> None:
+    """A conftest's Python control fails at both revisions: unchanged, not new."""
+    (repo.path / "conftest.py").write_text(CONFTEST_CONTROL)
+    git(repo.path, "add", "conftest.py")
+    git(repo.path, "commit", "-q", "--amend", "--no-edit")
+    repo.runpytest("--paassec-diff=HEAD~1", "--junitxml=out.xml", "-p", "no:randomly")
+    found = cases(repo.path / "out.xml")
+    assert found["TEAM-LBL-001[Deployment/shop/api]"] == ("xfailed", found["TEAM-LBL-001[Deployment/shop/api]"][1])
+    assert found["TEAM-LBL-001[Deployment/shop/api]"][1]["paassec.diff"] == "unchanged"

@@ -68,6 +68,7 @@ def pytest_configure(config: pytest.Config) -> None:
             state.diff_repository.resolve(settings.diff)
         except GitError as exc:
             raise pytest.UsageError(f"--paassec-diff: {exc}") from None
+        state.load_extra_controls = lambda: state.contributions.for_hook(config.hook, config)[0]
     if settings.blame:
         try:
             state.blame_repository = GitRepository.at(config.rootpath)

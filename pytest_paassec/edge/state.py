@@ -50,6 +50,8 @@ class SessionState:
     changes: ChangedFiles | None = None
     # The security diff (--paassec-diff): the repository, and the findings at the revision once asked for.
     diff_repository: GitRepository | None = None
+    # Controls plugins and conftests contribute, for the revision too (set at configure).
+    load_extra_controls: Callable[[], tuple] = tuple
     _diff_base: DiffBase | None = None
     # --paassec-blame: the repository, and each file's blame once asked for.
     blame_repository: GitRepository | None = None
@@ -85,6 +87,7 @@ class SessionState:
             self._diff_base = findings_at(
                 self.diff_repository, settings.diff, self.root or Path("."), self.catalog,
                 selected=lambda relpath: not excluded(relpath, settings), max_size=settings.max_file_size,
+                extra=self.load_extra_controls(),
             )
         return self._diff_base
 

@@ -17,6 +17,7 @@ from typing import Callable
 from ..git import Repository
 from ..parsing.discovery import classify
 from ..rules.catalog import Catalog
+from ..rules.controls import Control
 from ..rules.engine import scan_texts
 from .findings import findings_of
 from .known import KnownFinding
@@ -41,8 +42,10 @@ class DiffBase:
 def findings_at(
     repository: Repository, revision: str, rootdir: Path, catalog: Catalog,
     selected: Callable[[str], bool] = lambda relpath: True, max_size: int = 5 * 1024 * 1024,
+    extra: tuple[Control, ...] = (),
 ) -> DiffBase:
-    """Evaluate the baselines on the deployment files under ``rootdir`` at ``revision``."""
+    """Evaluate the baselines (and ``extra`` contributed controls) on the
+    deployment files under ``rootdir`` at ``revision``."""
     commit = repository.resolve(revision)
     prefix = rootdir.resolve().relative_to(repository.top.resolve()).as_posix()
     prefix = "" if prefix == "." else prefix
@@ -60,7 +63,7 @@ def findings_at(
         except UnicodeDecodeError:
             continue
     found: dict[str, KnownFinding] = {}
-    for _, checks in scan_texts(texts, catalog).values():
+    for _, checks in scan_texts(texts, catalog, extra=extra).values():
         for resource, control, violations in checks:
             for finding in findings_of(control.id, resource.ref, violations):
                 found[finding.fingerprint] = KnownFinding.of(finding)

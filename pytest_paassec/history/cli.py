@@ -152,6 +152,9 @@ def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
     try:
         repository = Repository.at(args.repo.resolve())
+        if repository.shallow():
+            print("paassec-history: this is a shallow clone: the history starts at the oldest commit fetched "
+                  "(git fetch --unshallow for all of it)", file=sys.stderr)
         store = Store(args.db if args.db is not None else repository.top / DEFAULT_DB)
         try:
             if not args.no_update:

@@ -49,16 +49,15 @@ have subject entries.
 from __future__ import annotations
 
 import re
-from typing import Any
-
 from dataclasses import dataclass, field
+from typing import Any
 
 from ..model.resources import Resource, SubjectEntries
 from ..model.workload import View, capability_names, docker_socket, endpoint_entry, env_entry, image_entry, mount_entry, workload_entry
 from ..parsing.documents import Document
 from . import compose_project
-from .compose_repository import ComposeFacts
 from .base import ENDPOINT_FIELDS, ENV_FIELDS, HOST_NAMESPACE_FIELDS, IMAGE_FIELDS, MOUNT_FIELDS, FileRule, Platform, Sniff, mapping, yaml_keys
+from .compose_repository import ComposeFacts
 
 TOP_LEVEL_KEYS = frozenset(
     {"version", "name", "include", "services", "networks", "volumes", "secrets", "configs", "models"}

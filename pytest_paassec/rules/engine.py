@@ -104,7 +104,9 @@ def scan_files(files: list[tuple[Path, str]], catalog: Catalog, max_size: int = 
     return scan_texts(texts, catalog, roots)
 
 
-def scan_texts(files: list[tuple[str, str | None]], catalog: Catalog, roots: dict[str, Path] | None = None) -> dict[str, Scanned]:
+def scan_texts(
+    files: list[tuple[str, str | None]], catalog: Catalog, roots: dict[str, Path] | None = None, extra: tuple[Control, ...] = (),
+) -> dict[str, Scanned]:
     """Parse and evaluate (relpath, text) files as one run: files on disk, or
     a revision's files read from Git (the security diff).  A ``None`` text,
     or a file no platform can read, gives no checks.  ``roots`` says where a
@@ -118,12 +120,21 @@ def scan_texts(files: list[tuple[str, str | None]], catalog: Catalog, roots: dic
             plans[relpath] = (None, None)
             continue
         intake.parsed.root = (roots or {}).get(relpath)
-        plans[relpath] = (intake.parsed, plan_checks(intake.parsed, candidate, catalog))
+        plans[relpath] = (intake.parsed, plan_checks(intake.parsed, candidate, catalog, extra=extra))
     repository = Repository(r for _, plan in plans.values() if plan is not None for r in plan.resources)
     return {
-        relpath: (parsed, [(resource, control, control.evaluate(resource, repository)) for resource, control in plan.checks] if plan else [])
+        relpath: (parsed, [(resource, control, _evaluate(control, resource, repository)) for resource, control in plan.checks] if plan else [])
         for relpath, (parsed, plan) in plans.items()
     }
+
+
+def _evaluate(control: Control, resource: Resource, repository: Repository) -> list[Violation]:
+    if control.from_baseline:
+        return control.evaluate(resource, repository)
+    try:
+        return control.evaluate(resource, repository)
+    except Exception:  # team code: the pytest run reports its crash with the traceback
+        return []
 
 
 def scan_file(path: Path, relpath: str, catalog: Catalog, max_size: int = 5 * 1024 * 1024) -> Scanned:
