@@ -224,3 +224,16 @@ def test_a_shallow_clone_says_where_its_history_starts(repo: Path, tmp_path: Pat
     code, out = history(shallow, "update", capsys=capsys)
     assert code == 0 and "shallow clone: the history starts at the oldest commit fetched (git fetch --unshallow" in out
     assert "2 new commits processed" in out
+
+
+def test_blame_on_the_example_projects_history(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    root = build_example_history(tmp_path)
+    first = git(root, "rev-list", "--max-parents=0", "HEAD").strip()[:7]
+    done = subprocess.run(
+        [sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "-p", "no:randomly", "-q", "--paassec-blame", "-k", "XP-SEC-001"],
+        cwd=root, capture_output=True, text=True,
+    )
+    assert f"  .do/app.yaml:23 ({first}, Ana Lima, 2026-09-01)  $.services[0].envs[1].value  literal value: 'http…' (70 chars, masked)" in done.stdout, done.stdout[-3000:]
