@@ -4,9 +4,10 @@ A Dockerfile without USER runs as its base image's user: root for most
 images, but not for these, which set a non-root USER themselves.  Patterns
 match the image reference without its digest (``fnmatch``, the tag
 included: ``gcr.io/distroless/static-debian12:nonroot``).  Add an image here
-(with a source for its default user) when a team reports one; a team that
-builds on its own non-root base image writes ``USER`` in the Dockerfile or
-records a waiver.
+(with a source for its default user) when a team reports one.  A team with
+its own non-root base images extends the list for its runs by contributing
+``Dockerfile(non_root_base_images=[...])`` from ``pytest_paassec_platforms``
+(docs/baselines.md shows the conftest).
 """
 
 from __future__ import annotations
@@ -33,6 +34,6 @@ NON_ROOT_BASE_IMAGES: tuple[str, ...] = (
 )
 
 
-def runs_as_non_root(image: str) -> bool:
+def runs_as_non_root(image: str, patterns: tuple[str, ...] = NON_ROOT_BASE_IMAGES) -> bool:
     reference = image.split("@", 1)[0].strip().lower()
-    return any(fnmatch.fnmatchcase(reference, pattern) for pattern in NON_ROOT_BASE_IMAGES)
+    return any(fnmatch.fnmatchcase(reference, pattern.lower()) for pattern in patterns)

@@ -9,14 +9,14 @@ written in the file and in the build history.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Iterable
 
 from ..model.resources import Resource, SubjectEntries
 from ..model.workload import endpoint_entry, env_entry, image_entry, workload_entry
 from ..parsing.dockerfile import assignments, substitute
 from ..parsing.documents import Document
 from .base import ENDPOINT_FIELDS, ENV_FIELDS, IMAGE_FIELDS, FileRule, Platform, file_stem
-from .base_images import runs_as_non_root
+from .base_images import NON_ROOT_BASE_IMAGES, runs_as_non_root
 from .dockerfile_packages import run_packages
 
 
@@ -147,10 +147,10 @@ def endpoints(resource: Resource) -> SubjectEntries:
     return entries
 
 
-def _runs_as_root(user: Any, base: str | None) -> tuple[bool | None, str]:
+def _runs_as_root(user: Any, base: str | None, non_root: tuple[str, ...]) -> tuple[bool | None, str]:
     """Whether the final stage runs as root, and how that came about."""
     if user is None:
-        if base and runs_as_non_root(base):
+        if base and runs_as_non_root(base, non_root):
             return False, f"no USER instruction; the base image {base} runs as a non-root user"
         image = f"the base image {base}" if base else "its base image"
         return True, f"no USER instruction in the final stage: the user of {image} applies (root unless the image sets one)"
@@ -168,7 +168,7 @@ def _health_check(chain: list[dict[str, Any]]) -> bool | None:
     return None
 
 
-def workload(resource: Resource) -> SubjectEntries:
+def workload(resource: Resource, non_root: tuple[str, ...] = NON_ROOT_BASE_IMAGES) -> SubjectEntries:
     all_stages = _stages(resource)
     if not all_stages:
         return []
@@ -176,7 +176,7 @@ def workload(resource: Resource) -> SubjectEntries:
     chain = _chain(all_stages, len(all_stages) - 1)
     root = chain[0]["from"]
     runtime = None if root.get("stage") or root.get("unresolved") else (root.get("image") or None)
-    run_as_root, how = _runs_as_root(final.get("user"), runtime)
+    run_as_root, how = _runs_as_root(final.get("user"), runtime, non_root)
     view = workload_entry(
         run_as_root=run_as_root,
         health_check=_health_check(chain),
@@ -208,6 +208,14 @@ class Dockerfile(Platform):
         "endpoints": endpoints,
         "workload": workload,
     }
+
+    def __init__(self, non_root_base_images: Iterable[str] = ()) -> None:
+        """``non_root_base_images``: more base images (``fnmatch`` patterns
+        with the tag, ``registry.acme.io/base/*``) that set a non-root USER."""
+        extra = tuple(non_root_base_images)
+        if extra:
+            patterns = NON_ROOT_BASE_IMAGES + extra
+            self.subjects = {**type(self).subjects, "workload": lambda resource: workload(resource, patterns)}
 
     def detect(self, document: Document) -> bool:
         data = document.data

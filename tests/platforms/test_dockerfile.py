@@ -355,3 +355,20 @@ def test_without_user_the_base_image_decides_and_the_failure_says_so(base: str, 
     ((_, view),) = resource.select("workload")
     assert view["run_as_root"] is expected_root
     assert view.note("run_as_root") == note
+
+
+def test_a_team_adds_its_own_non_root_base_images(pytester: pytest.Pytester) -> None:
+    pytester.makeini("[pytest]\n")
+    pytester.makeconftest(
+        "from pytest_paassec.platforms.dockerfile import Dockerfile\n\n"
+        "def pytest_paassec_platforms(config):\n"
+        "    return [Dockerfile(non_root_base_images=['registry.acme.io/base/*'])]\n"
+    )
+    (pytester.path / "Dockerfile").write_text("FROM registry.acme.io/base/python:3.13\nCMD [\"app\"]\n")
+    (pytester.path / "other").mkdir()
+    (pytester.path / "other" / "Dockerfile").write_text("FROM python:3.13-slim\nCMD [\"app\"]\n")
+    result = pytester.runpytest("-rA", "-k", "XP-PRIV-001", "-p", "no:randomly")
+    result.stdout.fnmatch_lines_random([
+        "PASSED Dockerfile::XP-PRIV-001[[]dockerfile/Dockerfile[]]",
+        "FAILED other/Dockerfile::XP-PRIV-001[[]dockerfile/Dockerfile[]]*",
+    ])
