@@ -37,8 +37,10 @@ def test_siblings_share_their_words_and_mark(items: list[ControlItem]) -> None:
     same_control = [i for i in items if i.control.id == items[0].control.id]
     assert len(same_control) == 2
     assert same_control[0].own_markers[0] is same_control[1].own_markers[0]
-    assert same_control[0].id.names is same_control[1].id.names  # type: ignore[attr-defined]
-    assert str(same_control[1].id) == same_control[1].nodeid == f"app.yaml::{same_control[1].name}"  # type: ignore[attr-defined]
+    assert same_control[1].nodeid == f"app.yaml::{same_control[1].name}"
+    if hasattr(same_control[0], "id"):  # pytest's structured node ids: the head is shared
+        assert same_control[0].id.names is same_control[1].id.names  # type: ignore[attr-defined]
+        assert str(same_control[1].id) == same_control[1].nodeid  # type: ignore[attr-defined]
 
 
 def test_lazy_attributes_are_what_pytest_makes(items: list[ControlItem]) -> None:
