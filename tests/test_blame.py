@@ -9,17 +9,14 @@ import xml.etree.ElementTree as ET
 
 import pytest
 from test_changed_since import BO, git, write
-from test_security_diff import BASELINE, BEFORE
+from test_security_diff import BEFORE, team_repository
 
 DEPLOYMENT = BEFORE.replace("api:latest", "api:{tag}")  # the image tag changes in the second commit
 
 
 @pytest.fixture
 def repo(pytester: pytest.Pytester) -> pytest.Pytester:
-    root = pytester.path
-    pytester.makeini("[pytest]\npaassec_builtin_baselines = false\npaassec_baselines = team.yaml\n")
-    write(root, "team.yaml", BASELINE)
-    git(root, "init", "-q", "-b", "main")
+    root = team_repository(pytester)
     write(root, "deploy/api.yaml", DEPLOYMENT.format(tag="1.0.0"))
     git(root, "add", "-A")
     git(root, "commit", "-q", "-m", "api", when="2026-10-01T10:00:00+02:00")

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import xml.etree.ElementTree as ET
+from pathlib import Path
 
 import pytest
 from test_changed_since import BO, git, write
@@ -72,12 +73,18 @@ spec:
 """
 
 
-@pytest.fixture
-def repo(pytester: pytest.Pytester) -> pytest.Pytester:
+def team_repository(pytester: pytest.Pytester) -> Path:
+    """An empty Git repository whose runs use the three team controls only."""
     root = pytester.path
     pytester.makeini("[pytest]\npaassec_builtin_baselines = false\npaassec_baselines = team.yaml\n")
     write(root, "team.yaml", BASELINE)
     git(root, "init", "-q", "-b", "main")
+    return root
+
+
+@pytest.fixture
+def repo(pytester: pytest.Pytester) -> pytest.Pytester:
+    root = team_repository(pytester)
     write(root, "deploy/api.yaml", BEFORE)
     git(root, "add", "-A")
     git(root, "commit", "-q", "-m", "api")
