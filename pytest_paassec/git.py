@@ -13,7 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 import subprocess
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 from .errors import PaasSecError
@@ -42,6 +42,29 @@ def run_git(cwd: Path, *args: str, check: bool = True) -> subprocess.CompletedPr
     return done
 
 
+def name_status(output: bytes) -> tuple[set[str], list[str], list[tuple[str, str]]]:
+    """``git diff --name-status -z -M`` (or ``diff-tree``) output: the paths
+    present afterwards (added, modified, renamed or copied to), those gone,
+    and the renames (old, new)."""
+    fields = output.decode(errors="surrogateescape").split("\0")
+    present: set[str] = set()
+    gone: list[str] = []
+    renamed: list[tuple[str, str]] = []
+    index = 0
+    while index < len(fields) and fields[index]:
+        status = fields[index]
+        if status[0] in "RC":
+            old, new = fields[index + 1], fields[index + 2]
+            present.add(new)
+            if status[0] == "R":
+                renamed.append((old, new))
+            index += 3
+            continue
+        (gone.append if status[0] == "D" else present.add)(fields[index + 1])
+        index += 2
+    return present, gone, renamed
+
+
 @dataclass(frozen=True)
 class Change:
     """What changed between a base revision and the working tree."""
@@ -49,7 +72,7 @@ class Change:
     base: str  # the merge base's full hash
     changed: frozenset[str] = frozenset()  # paths relative to the top level: added, modified, renamed to, untracked
     deleted: tuple[str, ...] = ()  # gone since the base (renamed-from paths are not listed)
-    renamed: tuple[tuple[str, str], ...] = field(default=())  # (old, new)
+    renamed: tuple[tuple[str, str], ...] = ()  # (old, new)
 
 
 class Repository:
@@ -101,29 +124,9 @@ class Repository:
         the working tree: committed, staged, unstaged and untracked."""
         base = self.merge_base(revision)
         # Against the work tree, so staged and unstaged edits count; -M finds renames.
-        fields = run_git(self.top, "diff", "--name-status", "-z", "-M", "--no-ext-diff", base, "--").stdout.decode(errors="surrogateescape").split("\0")
-        changed: set[str] = set()
-        deleted: list[str] = []
-        renamed: list[tuple[str, str]] = []
-        index = 0
-        while index < len(fields) and fields[index]:
-            status = fields[index]
-            if status[0] in "RC":
-                old, new = fields[index + 1], fields[index + 2]
-                changed.add(new)
-                if status[0] == "R":
-                    renamed.append((old, new))
-                index += 3
-                continue
-            path = fields[index + 1]
-            if status[0] == "D":
-                deleted.append(path)
-            else:
-                changed.add(path)
-            index += 2
+        changed, deleted, renamed = name_status(run_git(self.top, "diff", "--name-status", "-z", "-M", "--no-ext-diff", base, "--").stdout)
         untracked = run_git(self.top, "ls-files", "--others", "--exclude-standard", "-z").stdout.decode(errors="surrogateescape")
-        changed.update(p for p in untracked.split("\0") if p)
-        return Change(base, frozenset(changed), tuple(sorted(deleted)), tuple(sorted(renamed)))
+        return Change(base, frozenset(changed) | {p for p in untracked.split("\0") if p}, tuple(sorted(deleted)), tuple(sorted(renamed)))
 
     def tree_files(self, commit: str, under: str = "") -> list[str]:
         """Every file of ``commit``'s tree (below ``under``, relative to the top level)."""

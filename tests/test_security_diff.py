@@ -11,17 +11,10 @@ from pathlib import Path
 
 import pytest
 from test_changed_since import BO, git, write
+from test_custom_controls import BASELINE as CUSTOM_BASELINE
 
-BASELINE = """\
-baseline: team
-controls:
-  - id: T-PRIV-001
-    title: Containers must not run privileged
-    severity: critical
-    category: least-privilege
-    platforms: [kubernetes]
-    subject: containers
-    expect: {path: securityContext.privileged, not_equals: true}
+# The two container controls of the custom-controls tests, and one on the pod.
+BASELINE = CUSTOM_BASELINE + """\
   - id: T-NET-001
     title: Pods must not use the host network
     severity: high
@@ -29,13 +22,6 @@ controls:
     platforms: [kubernetes]
     subject: pod_spec
     expect: {path: hostNetwork, not_equals: true}
-  - id: T-IMG-001
-    title: Images are pinned
-    severity: medium
-    category: images
-    platforms: [kubernetes]
-    subject: containers
-    expect: {path: image, not_matches: ':latest$'}
 """
 
 BEFORE = """\

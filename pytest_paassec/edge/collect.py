@@ -340,10 +340,9 @@ class ControlItem(pytest.Item):
         return self.parent.ihook  # type: ignore[union-attr]
 
     def violations(self) -> list[Violation]:
-        repository = self.config.stash[STATE].repository if self.control.spans_files else None
-        violations = self.control.evaluate(self.resource, repository)
-        self._violations, self._findings = violations or _NO_VIOLATIONS, None
         state = self.config.stash[STATE]
+        violations = self.control.evaluate(self.resource, state.repository if self.control.spans_files else None)
+        self._violations, self._findings = violations or _NO_VIOLATIONS, None
         after: list[tuple[str, str]] = []
         if state.diff_base is not None:
             after.append(("paassec.diff", state.diff_base.state_of(self.findings(), self.resource.document.path, self.control.id, self.resource.ref)))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ..git import Repository, run_git
+from ..git import Repository, name_status, run_git
 from ..parsing.discovery import classify
 from ..rules.catalog import Catalog
 from .evaluate import TreeEvaluator
@@ -29,21 +29,10 @@ def changed_files(repository: Repository, parent: str | None, commit: str) -> tu
     """(present, gone): deployment files the commit added or modified (renamed to), and removed (renamed from)."""
     args = ["diff-tree", "-r", "-z", "--no-commit-id", "--name-status", "-M"]
     args += [parent, commit] if parent else ["--root", commit]
-    fields = run_git(repository.top, *args).stdout.decode(errors="surrogateescape").split("\0")
-    present, gone = [], []
-    index = 0
-    while index < len(fields) and fields[index]:
-        status = fields[index]
-        if status[0] in "RC":
-            if status[0] == "R":
-                gone.append(fields[index + 1])
-            present.append(fields[index + 2])
-            index += 3
-            continue
-        (gone if status[0] == "D" else present).append(fields[index + 1])
-        index += 2
+    present, gone, renamed = name_status(run_git(repository.top, *args).stdout)
+    gone += [old for old, _ in renamed]
     deployment = lambda path: classify(Path(path)) is not None  # noqa: E731
-    return [p for p in present if deployment(p)], [p for p in gone if deployment(p)]
+    return sorted(p for p in present if deployment(p)), sorted(p for p in gone if deployment(p))
 
 
 def texts_at(repository: Repository, commit: str, paths: list[str]) -> dict[str, str | None]:
