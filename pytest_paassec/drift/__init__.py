@@ -1,0 +1,1 @@
+"""Drift: live state compared with what the repository declares."""
