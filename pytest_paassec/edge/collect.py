@@ -158,6 +158,7 @@ class DeploymentFile(pytest.File):
     def collect(self) -> Iterator[pytest.Item]:
         state = self.config.stash[STATE]
         extra, errors = state.contributions.for_hook(self.ihook, self.config)
+        extra = extra + state.scan_controls if state.settings.imports else extra
         for error in errors:
             yield self._notice(Notice(f"PAASSEC-CONTROL[{clean_ref_part(error.path.rsplit('/', 1)[-1])}:{error.line or 1}]", error))
         intake = state.parsed.pop(self.path, None)  # already read by the inventory
@@ -227,7 +228,7 @@ def _shared(session: pytest.Session, key: tuple, make: Any) -> Any:
 def _marker_for(session: pytest.Session, control: Control, platform: str) -> Any:
     return _shared(
         session,
-        ("mark", control.id, platform),
+        ("mark", control.id, platform, control.severity),
         lambda: getattr(pytest.mark, MARKER)(control=control.id, severity=control.severity.label, platform=platform, category=control.category),
     )
 
@@ -358,7 +359,7 @@ class ControlItem(pytest.Item):
 
     def findings(self) -> list[Finding]:
         if self._findings is None:
-            self._findings = findings_of(self.control.id, self.resource.ref, self._violations) if self._violations else []
+            self._findings = findings_of(self.control.id, self.resource.identity, self._violations) if self._violations else []
         return self._findings
 
     def known_reason(self) -> str | None:

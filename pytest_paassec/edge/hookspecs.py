@@ -130,3 +130,29 @@ def pytest_paassec_platforms(config: pytest.Config) -> list[Platform]:
         def pytest_paassec_platforms(config):
             return [Acme()]
     """
+
+
+@pytest.hookspec
+def pytest_paassec_live_state(config: pytest.Config) -> list[tuple[str, str]] | None:
+    """Contribute live-state snapshots for the drift check, besides ``--paassec-live``.
+
+    Return ``(name, text)`` pairs: ``text`` is what a platform's export
+    command prints (``kubectl get ... -o yaml``, ``heroku config --json``...)
+    and ``name`` the file name it would have in the live directory (the
+    readers detect the export by content; the few that need it read the
+    name, see docs/live-state.md).  Called once per session, in every xdist
+    worker.  The plugin itself opens no connection: this hook is where a
+    team runs its CLI or API client, with a fixed argument list and a
+    timeout, and an error it raises stops the run with its message.
+
+    Example, in ``conftest.py``::
+
+        import subprocess
+
+        def pytest_paassec_live_state(config):
+            if not config.getoption("paassec_live_cluster", default=None):
+                return None
+            args = ["kubectl", "get", "deploy,sts,ds,svc,ing,cm,sa", "-n", "payments", "-o", "yaml"]
+            done = subprocess.run(args, capture_output=True, text=True, timeout=60, check=True)
+            return [("cluster-payments.yaml", done.stdout)]
+    """

@@ -14,6 +14,7 @@ from . import fixture_controls, hookspecs, junit
 from .changes import changed_files
 from .collect import deployment_file, session_error_items, unfollowable_deployment_files
 from .governance import GovernanceReports
+from .imports import imported_report, missing_report_items, report_arguments
 from .header import collection_lines, header_lines
 from .observer import RunObserver
 from .paths import ignore_collect
@@ -99,12 +100,13 @@ def pytest_ignore_collect(collection_path: Path, config: pytest.Config) -> bool 
 
 
 def pytest_collect_file(file_path: Path, parent: pytest.Collector) -> pytest.Collector | None:
-    return deployment_file(file_path, parent)
+    return imported_report(file_path, parent) or deployment_file(file_path, parent)
 
 
 @pytest.hookimpl(tryfirst=True)
 def pytest_collection(session: pytest.Session) -> None:
     add_to_arguments(session)
+    session.config.args.extend(report_arguments(session))
 
 
 def pytest_report_collectionfinish(config: pytest.Config, items: list[pytest.Item]) -> list[str]:
@@ -121,7 +123,7 @@ def pytest_make_collect_report(collector: pytest.Collector) -> Generator[None, p
 
 @pytest.hookimpl(trylast=True)
 def pytest_collection_modifyitems(session: pytest.Session, config: pytest.Config, items: list[pytest.Item]) -> None:
-    items[:0] = session_error_items(session)
+    items[:0] = [*missing_report_items(session), *session_error_items(session)]
 
 
 @pytest.hookimpl(tryfirst=True)

@@ -20,6 +20,7 @@ DEFAULT_FAIL_ON = Severity.LOW
 DEFAULT_MAX_FILE_SIZE = 5 * 1024 * 1024
 DEFAULT_WAIVERS = ".paassec-waivers.yaml"
 DEFAULT_MAX_WAIVER_DAYS = 365
+DEFAULT_SCAN_MAX_AGE = 7
 PROTOCOLS = ("auto", "lean", "standard")  # see edge/protocol.py
 
 # (flag, ini key, ini type, help)
@@ -46,6 +47,11 @@ OPTIONS: tuple[tuple[str | None, str, str, str], ...] = (
     (None, "paassec_roots", "args", "where deployment files are also collected when pytest runs without path arguments (default: the rootdir)"),
     (None, "paassec_junit_spool", "bool", "with --junitxml, keep finished test cases in a spool file next to the report instead of in memory; the report is the same (default true)"),
     (None, "paassec_dot_dirs", "bool", "collect deployment files in dot-directories such as .github/ and .devcontainer/ (never .git, .tox, caches or virtualenvs); false walks only the platforms' own, such as .do/ and .ebextensions/ (default true)"),
+    ("--paassec-import", "paassec_imports", "args", "import a scanner report as test items, FORMAT:PATH (repeatable; formats trivy, grype, pip-audit, osv, npm-audit, sarif); with imports, every deployed image must be covered by a recent report"),
+    ("--paassec-scan-max-age", "paassec_scan_max_age", "string", "oldest an imported report covering a deployed image may be, in days, judged from the report's own timestamp against --paassec-today (default 7)"),
+    ("--paassec-live", "paassec_live", "string", "drift: a directory of live-state snapshots exported with each platform's own CLI (docs/live-state.md); every declared resource of a platform the snapshots cover gets a DRIFT item"),
+    ("--paassec-drift-plan", "paassec_drift_plan", "string", "drift: write the reconciliation plan (per drifted resource what brings live back to the repository, and an index.md) to this directory; nothing is applied"),
+    (None, "paassec_drift_ignore", "args", "drift: further fields the comparison ignores, PLATFORM:PATH (e.g. kubernetes:metadata.annotations.example.com/*); see docs/drift.md for the default lists"),
     (None, "paassec_coverage_items", "bool", "give a recognised deployment file that no control applies to a passing PAASSEC-COVERAGE item naming what it holds, so reports show it was looked at (default true)"),
 )
 # Bool ini keys that are on unless turned off.
@@ -83,6 +89,11 @@ class Settings:
     diff: str = ""  # a Git revision: the security diff
     blame: bool = False
     dot_dirs: bool = True
+    imports: tuple[tuple[str, Path], ...] = ()  # (format, report path)
+    scan_max_age: int = DEFAULT_SCAN_MAX_AGE
+    live: Path | None = None  # --paassec-live: the snapshot directory
+    drift_plan: Path | None = None
+    drift_ignore: tuple[str, ...] = ()  # PLATFORM:PATH patterns
 
     @property
     def wants_findings(self) -> bool:
@@ -199,7 +210,26 @@ def resolve(get_option: Any, get_ini: Any, rootdir: Path) -> Settings:
     update = bool(get_option("paassec_update_known_findings"))
     if update and known is None:
         raise SettingsError("--paassec-update-known-findings: name the file with --paassec-known-findings or paassec_known_findings")
+    imports = _imports(pick, get_option, get_ini, rootdir)
+    age_value, age_source = pick("paassec_scan_max_age", "paassec_scan_max_age")
+    scan_max_age = DEFAULT_SCAN_MAX_AGE
+    if age_value not in (None, ""):
+        if not str(age_value).strip().isdigit():
+            raise SettingsError(f"{age_source}: {age_value!r} is not a whole number of days")
+        scan_max_age = int(str(age_value).strip())
+    live = path("paassec_live", "paassec_live")
+    if live is not None and not live.is_dir():
+        raise SettingsError(f"{pick('paassec_live', 'paassec_live')[1]}: live-state directory {live} does not exist")
+    drift_ignore = _words(get_ini("paassec_drift_ignore"))
+    for pattern in drift_ignore:
+        if ":" not in pattern.strip(":"):
+            raise SettingsError(f"paassec_drift_ignore (ini file): {pattern!r} is not PLATFORM:PATH, e.g. kubernetes:spec.template.metadata.annotations")
     return Settings(
+        live=live,
+        drift_plan=path("paassec_drift_plan", "paassec_drift_plan"),
+        drift_ignore=drift_ignore,
+        imports=imports,
+        scan_max_age=scan_max_age,
         baselines=tuple(ini_baselines + cli_baselines),
         builtin_baselines=bool(get_ini("paassec_builtin_baselines")),
         select=_words(select),
@@ -226,6 +256,20 @@ def resolve(get_option: Any, get_ini: Any, rootdir: Path) -> Settings:
         diff=str(pick("paassec_diff", "paassec_diff")[0] or "").strip(),
         blame=_truthy(pick("paassec_blame", "paassec_blame")[0]),
     )
+
+
+def _imports(pick: Any, get_option: Any, get_ini: Any, rootdir: Path) -> tuple[tuple[str, Path], ...]:
+    """``FORMAT:PATH`` pairs: paths as typed on the command line (from the
+    working directory) or as written in the ini file (from the rootdir)."""
+    from ..scans.read import parse_import_spec
+
+    values, source = pick("paassec_imports", "paassec_imports")
+    base = Path.cwd() if source.startswith("--") else rootdir
+    found = []
+    for value in _words(values):
+        fmt, text = parse_import_spec(value, source)
+        found.append((fmt, Path(text) if Path(text).is_absolute() else base / text))
+    return tuple(found)
 
 
 def _truthy(value: Any) -> bool:

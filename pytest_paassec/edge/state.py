@@ -15,11 +15,14 @@ from ..model.repository import Repository
 from ..model.resources import Resource
 from ..parsing.discovery import Discovery
 from ..parsing.intake import Intake
-from ..parsing.selection import excluded
+from ..parsing.selection import excluded, relative_path
 from ..platforms.base import Platform
 from ..reporting.summary import Summary
 from ..rules.catalog import Catalog, build_catalog, discovery_for
 from ..rules.contributions import Contributions
+from ..rules.controls import Control
+from ..scans.coverage import ScanIndex, image_scan_controls
+from ..scans.model import ReportError, ScanReport
 from .changes import ChangedFiles
 from .governance import Governance, load_governance
 from .protocol import Protocol
@@ -64,6 +67,9 @@ class SessionState:
     _platforms: list[Platform] | None = None
     _discovery: Discovery | None = None
     _contributions: Contributions | None = None
+    # --paassec-import: each report read once (or why it cannot be), by resolved path.
+    _scan_reports: dict[Path, ScanReport | ReportError] = field(default_factory=dict)
+    _scan_controls: tuple[Control, ...] | None = None
 
     @property
     def catalog_loaded(self) -> bool:
@@ -141,6 +147,39 @@ class SessionState:
         if self._contributions is None:
             self._contributions = Contributions(self.catalog, self.root)
         return self._contributions
+
+
+    def import_format(self, path: Path) -> str | None:
+        """The format --paassec-import names this file with, if it does."""
+        resolved = path.resolve()
+        return next((fmt for fmt, p in self.settings.imports if p.resolve() == resolved), None)
+
+    def scan_report(self, path: Path) -> ScanReport | ReportError:
+        """An imported report, read on first use (collection, then the image controls)."""
+        from ..scans.read import read_report
+
+        resolved = path.resolve()
+        if resolved not in self._scan_reports:
+            fmt = self.import_format(path) or ""
+            relpath = relative_path(path, self.root or Path("."))
+            try:
+                self._scan_reports[resolved] = read_report(fmt, path, relpath, self.settings.max_file_size)
+            except ReportError as exc:
+                self._scan_reports[resolved] = exc
+        return self._scan_reports[resolved]
+
+    def readable_reports(self) -> list[ScanReport]:
+        found = [self.scan_report(path) for _, path in self.settings.imports if path.is_file()]
+        return [r for r in found if isinstance(r, ScanReport)]
+
+    @property
+    def scan_controls(self) -> tuple[Control, ...]:
+        """SCAN-IMG-001/002, when reports are imported (scans/coverage.py)."""
+        if self._scan_controls is None:
+            index = ScanIndex(self.readable_reports, today=self.settings.today, max_age_days=self.settings.scan_max_age)
+            controls = image_scan_controls(index) if self.settings.imports else ()
+            self._scan_controls = tuple(c for c in controls if self.settings.wants(c.id))
+        return self._scan_controls
 
 
 STATE = pytest.StashKey[SessionState]()

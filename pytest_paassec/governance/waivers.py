@@ -30,7 +30,10 @@ from .clock import parse_date
 
 DEFAULT_MAX_DAYS = 365
 ANNOTATION_PREFIX = "paassec.dev/waive."
-_CONTROL_PATTERN = re.compile(r"^[A-Z][A-Z0-9]*(-[A-Z0-9]+)*(-?\*)?$")
+# A control id or prefix (K8S-PSS-001, K8S-PSS-*), or the id of an imported
+# finding: CVE-2024-3094, GHSA-jfh8-c2jp-5v3q, B105, py/sql-injection,
+# python.lang.security.audit.formatted-sql-query.
+_CONTROL_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._/:+-]*\*?$")
 _COMMENT = re.compile(r"#\s*paassec:\s*waive\b(?P<rest>.*)$")
 _PAIR = re.compile(r"\s*(?P<key>[A-Za-z_]+)\s*=\s*(?P<value>\"(?:[^\"\\]|\\.)*\"|'[^']*'|\S+)")
 INLINE_KEYS = ("reason", "owner", "expires")

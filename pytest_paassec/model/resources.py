@@ -44,6 +44,12 @@ class Resource:
         parts = [self.kind, self.scope, self.name] if self.scope else [self.kind, self.name]
         return "/".join(clean_ref_part(p) for p in parts)
 
+    @property
+    def identity(self) -> str:
+        """What a finding's fingerprint names the resource by: its ref,
+        unless the ref holds something that moves (a line number)."""
+        return self.ref
+
     @cached_property
     def line(self) -> int:
         return self.document.line_of(self.path)
