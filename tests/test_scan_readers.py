@@ -34,11 +34,14 @@ def test_trivy_image_report():
     report = read("trivy", "trivy/image.json")
     assert (report.path, report.format, report.tool, report.created) == (
         "reports/trivy/image.json", "trivy", "Trivy", utc(2026, 12, 3, 6, 14, 27, 482913))
-    assert report.artifacts == [ScannedArtifact("image", IMAGE, (IMAGE_ID, MANIFEST), 4)]
+    assert report.artifacts == [
+        ScannedArtifact("image", IMAGE, (IMAGE_ID, MANIFEST), 4),
+        ScannedArtifact("image", "registry.example.com/shop/api:stable", (IMAGE_ID, MANIFEST), 17),  # RepoTags
+    ]
     assert rows(report) == [
-        ("CVE-2024-3094", "vulnerability", "critical", "CRITICAL", f"{IMAGE}/xz-utils", "5.4.1-1", None, None, 45),
-        ("CVE-2023-45853", "vulnerability", "medium", "UNKNOWN", f"{IMAGE}/zlib1g", None, None, None, 79),
-        ("aws-access-key-id", "secret", "critical", "CRITICAL", "/app/shop/settings.py:14", None, "/app/shop/settings.py", 14, 117),
+        ("CVE-2024-3094", "vulnerability", "critical", "CRITICAL", f"{IMAGE}/xz-utils", "5.4.1-1", None, None, 46),
+        ("CVE-2023-45853", "vulnerability", "medium", "UNKNOWN", f"{IMAGE}/zlib1g", None, None, None, 80),
+        ("aws-access-key-id", "secret", "critical", "CRITICAL", "/app/shop/settings.py:14", None, "/app/shop/settings.py", 14, 118),
     ]
     xz = report.findings[0]
     assert (xz.package, xz.installed, xz.title) == ("xz-utils", "5.4.1-0.2", "xz: malicious code in distributed source")
@@ -209,7 +212,10 @@ def test_covering_by_tag_alias_and_digest():
     trivy, grype = read("trivy", "trivy/image.json"), read("grype", "grype/image.json")
     reports = [trivy, grype]
     assert [r.format for r, _ in covering(reports, IMAGE)] == ["trivy", "grype"]
-    assert [r.format for r, _ in covering(reports, f"registry.example.com/shop/api@{MANIFEST}")] == ["trivy", "grype"]
+    assert [r.format for r, _ in covering(reports, "registry.example.com/shop/api:stable")] == ["trivy"]
+    by_digest = covering(reports, f"registry.example.com/shop/api@{MANIFEST}")
+    assert [(r.format, a.name) for r, a in by_digest] == [
+        ("trivy", IMAGE), ("trivy", "registry.example.com/shop/api:stable"), ("grype", IMAGE)]
     assert covering(reports, "registry.example.com/shop/api:1.4.3") == []
     assert covering(reports, "registry.example.com/shop/api") == []  # latest is not 1.4.2
     assert covering(reports, "shop/api:1.4.2") == []  # Docker Hub, not our registry

@@ -34,6 +34,10 @@ def read(path: Path, relpath: str, max_size: int) -> ScanReport:
     kind = _KINDS.get(text_of(data.get("ArtifactType")), "filesystem")
     digests = [metadata.get("ImageID")] + list(metadata.get("RepoDigests") or []) if kind == "image" else []
     report.artifacts.append(ScannedArtifact(kind, name, digests_of(digests), doc.line_of(("ArtifactName",))))
+    if kind == "image":  # the other tags of the same image are scanned too
+        report.artifacts.extend(
+            ScannedArtifact("image", tag, digests_of(digests), doc.line_of(("Metadata", "RepoTags", i)))
+            for i, tag in enumerate(metadata.get("RepoTags") or []) if isinstance(tag, str) and tag != name)
     for r, result in records(doc, data.get("Results"), ("Results",), "Results"):
         target = text_of(result.get("Target"))
         base = ("Results", r)
