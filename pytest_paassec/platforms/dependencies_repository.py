@@ -18,11 +18,13 @@ nodejs20`` beside a requirements.txt) does not either.
 
 from __future__ import annotations
 
+import re
 from pathlib import PurePosixPath
 from typing import Any
 
 from ..model.repository import Repository, ResourceFacts
 from ..model.resources import Resource
+from .base import mapping
 
 # Platform id -> (title, kinds that build from a folder).
 _BUILDERS = {
@@ -34,7 +36,7 @@ _BUILDERS = {
 }
 # The language a dependency file belongs to, as runtimes name it.
 _LANGUAGE = {"requirements": "python", "pyproject": "python", "npm-package": "node", "go-module": "go", "gemfile": "ruby"}
-_LANGUAGES = ("python", "node", "go", "ruby", "php", "java", "dotnet", "rust", "elixir", "static")
+_LANGUAGES = ("python", "node", "go", "ruby", "php", "java", "dotnet", "rust", "elixir", "static", "docker")
 
 
 def _folder(path: str) -> PurePosixPath:
@@ -48,8 +50,9 @@ def _below(base: PurePosixPath, relative: Any) -> PurePosixPath | None:
     return None if ".." in joined.parts else joined
 
 
-def _runtime(resource: Resource) -> str | None:
-    """The language an app states, None when its buildpacks detect it; "image" when it builds none."""
+def _runtime(resource: Resource) -> Any:
+    """What an app states about its language: a runtime or buildpacks
+    (None: detected at build time); "image" when it builds no source."""
     data = resource.data if isinstance(resource.data, dict) else {}
     if resource.platform == "render":
         runtime = data.get("runtime") or data.get("env")
@@ -59,10 +62,13 @@ def _runtime(resource: Resource) -> str | None:
             return "image"
         return data.get("environment_slug")
     if resource.platform == "cloudfoundry":
-        return "image" if data.get("docker") else None
+        if data.get("docker"):
+            return "image"
+        return data.get("buildpacks") or data.get("buildpack")
     if resource.platform == "appengine":
         return data.get("runtime")
-    return None
+    buildpacks = data.get("buildpacks")
+    return [mapping(item).get("url") for item in buildpacks] if isinstance(buildpacks, list) else None
 
 
 def _build_folder(resource: Resource) -> PurePosixPath | None:
@@ -78,12 +84,16 @@ def _build_folder(resource: Resource) -> PurePosixPath | None:
     return here
 
 
+def _stated(text: Any) -> str | None:
+    """The language a runtime or buildpack names: python312, heroku/nodejs, go-buildpack..."""
+    words = re.split(r"[^a-z0-9]+", str(text).lower())
+    return next((name for name in _LANGUAGES for word in words if re.fullmatch(rf"{name}(js|lang)?\d*", word)), None)
+
+
 def _speaks(runtime: Any, language: str) -> bool:
-    if runtime is None:
-        return True
-    text = str(runtime).lower()
-    stated = next((name for name in _LANGUAGES if text.startswith(name)), None)
-    return stated is None or stated == language
+    """Whether an app with this runtime (or these buildpacks) installs a file of ``language``."""
+    stated = [_stated(item) for item in (runtime if isinstance(runtime, list) else [runtime]) if item]
+    return not stated or None in stated or language in stated
 
 
 def _builders(repository: Repository) -> list[tuple[PurePosixPath, Any, str]]:
@@ -101,10 +111,8 @@ def _builders(repository: Repository) -> list[tuple[PurePosixPath, Any, str]]:
         label = f"{title} {resource.kind} {resource.name}" if resource.kind != "process" else f"{title} Procfile"
         found.append((folder, runtime, f"{label} ({resource.document.path})"))
     named = {folder for folder, _, label in found if label.startswith("Heroku app ")}
-    return [
-        entry for entry in dict.fromkeys(found)
-        if not (entry[2].startswith("Heroku Procfile") and entry[0] in named)
-    ]
+    unique = {(folder, label): (folder, runtime, label) for folder, runtime, label in found}
+    return [entry for (folder, label), entry in unique.items() if not (label.startswith("Heroku Procfile") and folder in named)]
 
 
 class DependencyFacts:
