@@ -133,3 +133,11 @@ def test_render_root_dir_and_runtime_decide_which_service_installs(tmp_path: Pat
     (tmp_path / "backend" / "requirements.txt").write_text("--extra-index-url https://pypi.acme.example/simple\nflask==3.0.3\n")
     summary = summaries(checks(tmp_path)["backend/requirements.txt"])["DEP-INDEX-003"]
     assert summary.endswith("; installed by Render web shop-api (render.yaml)")
+
+
+def test_an_app_of_another_language_does_not_install_the_file(tmp_path: Path) -> None:
+    (tmp_path / "app.json").write_text('{"name": "shop", "buildpacks": [{"url": "heroku/ruby"}]}\n')
+    (tmp_path / "app.yaml").write_text("runtime: python312\nservice: storefront\n")
+    (tmp_path / "requirements.txt").write_text("flask\n")
+    summary = summaries(checks(tmp_path)["requirements.txt"])["DEP-PIN-001"]
+    assert summary.endswith("; installed by App Engine service storefront (app.yaml)")
