@@ -40,7 +40,7 @@ def test_by_name(path: str, fmt: str, first_platform: str) -> None:
     assert (candidate.format, candidate.platforms[0]) == (fmt, first_platform)
 
 
-@pytest.mark.parametrize("path", ["README.md", "setup.py", "netlify.toml", "pyproject.toml", "options.config", "notes.txt"])
+@pytest.mark.parametrize("path", ["README.md", "setup.py", "netlify.toml", "requirements.in", "options.config", "notes.txt"])
 def test_not_deployment_files(path: str) -> None:
     assert classify(PurePath(path)) is None
 

@@ -166,7 +166,8 @@ def mutated(draw: st.DrawFn, text: str) -> str:
 
 # --- parsers ---------------------------------------------------------------------
 
-RELPATH = {"yaml": "deploy/app.yaml", "json": "app.json", "toml": "fly.toml", "dockerfile": "Dockerfile", "procfile": "Procfile"}
+RELPATH = {"yaml": "deploy/app.yaml", "json": "app.json", "toml": "fly.toml", "dockerfile": "Dockerfile", "procfile": "Procfile",
+           "requirements": "requirements.txt", "gomod": "go.mod", "gemfile": "Gemfile"}
 
 
 def _paths(data: Any, prefix: tuple = (), limit: int = 40) -> list[tuple]:

@@ -59,7 +59,7 @@ def test_fields_read_takes_the_first_step_of_each_leaf() -> None:
 def test_a_control_without_platforms_skips_platforms_lacking_its_fields(tmp_path: Path) -> None:
     catalog, controls = team_catalog(tmp_path)
     assert controls["TEAM-RES-001"].reads == frozenset({"memory_bytes"})
-    assert controls["TEAM-RES-001"].inexpressible_on == frozenset({"appengine", "azure", "dockerfile", "railway"})
+    assert controls["TEAM-RES-001"].inexpressible_on == frozenset({"appengine", "azure", "dependencies", "dockerfile", "railway"})
     assert controls["TEAM-RES-001"] in catalog.for_platform("kubernetes")
     assert controls["TEAM-RES-001"] not in catalog.for_platform("appengine")
     # An explicit list wins, and whole-resource controls are not about the view.

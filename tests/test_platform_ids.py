@@ -22,6 +22,8 @@ COMMON = Path(__file__).parents[1] / "baselines" / "common.yaml"
 # which the parsing table and the formats the inventory reads must spell out.
 # Only these modules may use it, and only as a format.
 FORMAT_NAMES = {"parsing/documents.py": {"dockerfile"}, "edge/inventory.py": {"dockerfile"}}
+# "dependencies" is also a control category, which the category list spells out.
+FORMAT_NAMES["rules/controls.py"] = {"dependencies"}
 
 
 def platform_words() -> set[str]:

@@ -39,6 +39,24 @@ class Facts(Protocol):
         """The resource's facts; keys may record their source path in the resource."""
 
 
+class ResourceFacts(dict):  # type: ignore[type-arg]
+    """Facts shaped like the resource's own data, plus where it runs.
+
+    A platform whose checks are ordinary conditions on its files, but whose
+    failures should name what the rest of the repository says (the app
+    that installs a requirements file), returns the resource data in one of
+    these: paths in it are paths in the file, so each finding keeps its own
+    line, and ``context`` ("installed by Heroku app shop (app.json)") is
+    added to the summary of every failure read from it.
+    """
+
+    __slots__ = ("context",)
+
+    def __init__(self, data: Any, context: str = "") -> None:
+        super().__init__(data)
+        self.context = context
+
+
 def _order(resource: Resource) -> tuple:
     return (resource.document.path, resource.document.index, tuple(str(step) for step in resource.path))
 

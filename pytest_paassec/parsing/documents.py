@@ -19,9 +19,11 @@ import yaml
 from ..errors import ParseError
 from .dockerfile import DockerfileError, parse_dockerfile
 from .linemaps import PathLines, json_path_lines, line_in_paths, toml_path_lines
+from .manifests import parse_gemfile, parse_gomod
+from .requirements import parse_requirements
 from .yamlload import DuplicateKey, LineLoader, LineTable, expanded_size, line_in_table
 
-FORMATS = ("yaml", "json", "toml", "dockerfile", "procfile")
+FORMATS = ("yaml", "json", "toml", "dockerfile", "procfile", "requirements", "gomod", "gemfile")
 
 # A file whose aliases would expand past this many nodes is a YAML bomb.
 MAX_EXPANDED_NODES = 1_000_000
@@ -334,10 +336,24 @@ def _parse_procfile(parsed: ParsedFile) -> None:
     parsed.documents.append(Document(parsed, 0, data, 1))
 
 
+def _line_format(parse: Any) -> Any:
+    """A line format (requirements, go.mod, Gemfile): one document with its line table."""
+
+    def parse_file(parsed: ParsedFile) -> None:
+        data, table = parse(parsed.relpath, parsed.text)
+        parsed._table = table
+        parsed.documents.append(Document(parsed, 0, data, 1))
+
+    return parse_file
+
+
 _PARSERS = {
     "yaml": _parse_yaml,
     "json": _parse_json,
     "toml": _parse_toml,
     "dockerfile": _parse_dockerfile,
     "procfile": _parse_procfile,
+    "requirements": _line_format(parse_requirements),
+    "gomod": _line_format(parse_gomod),
+    "gemfile": _line_format(parse_gemfile),
 }

@@ -9,6 +9,7 @@ from .azure import Azure
 from .base import Platform, Variant
 from .cloudfoundry import CloudFoundry
 from .compose import Compose
+from .dependencies import Dependencies
 from .digitalocean import DigitalOcean
 from .dockerfile import Dockerfile
 from .elasticbeanstalk import ElasticBeanstalk
@@ -32,6 +33,7 @@ BUILTIN_PLATFORMS: tuple[Platform, ...] = (
     Compose(),
     Dockerfile(),
     Railway(),
+    Dependencies(),
 )
 
 BUILTIN_DISCOVERY = Discovery(BUILTIN_PLATFORMS)

@@ -67,6 +67,8 @@ class Violation:
     # the value came about ("no USER instruction in the final stage").
     field: str = ""
     note: str = ""
+    # Where the resource runs, from the repository (ResourceFacts.context).
+    context: str = ""
 
     def shown(self, limit: int = 80) -> str:
         """The found value as every output shows it: masked when it may be a secret."""
@@ -164,6 +166,9 @@ class Control:
                 raise ValueError(f"{self.id} reads other files: evaluate it with the run's repository")
             facts = repository.facts(resource)
             entries = [(base, facts) for base, _ in entries] if facts is not None else []
+            context = getattr(facts, "context", "")
+        else:
+            context = ""
         # Inside a normalized View, a finding's path names View keys, not
         # file structure: it points at the key's recorded source, else at
         # the entry's own source path.
@@ -185,6 +190,7 @@ class Control:
                     sensitive=self.sensitive,
                     field=view_field,
                     note=note,
+                    context=context,
                 )
             )
         return violations
@@ -206,6 +212,8 @@ class Control:
             text = template.format_map(fields)
         except (KeyError, ValueError, IndexError, AttributeError):
             text = template
+        if violations and violations[0].context:
+            text = f"{text}; {violations[0].context}"
         return f"{self.id} ({self.severity.label}) {resource.ref}: {text}"
 
 

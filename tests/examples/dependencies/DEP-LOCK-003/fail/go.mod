@@ -1,0 +1,8 @@
+module github.com/acme/shop-api
+
+go 1.22
+
+require (
+	github.com/go-chi/chi/v5 v5.0.12
+	github.com/jackc/pgx/v5 v5.5.5
+)
