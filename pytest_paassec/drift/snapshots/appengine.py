@@ -13,8 +13,11 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from ...platforms.appengine import AppEngine
 from ..live import LiveDocument
 from .common import Reading, Snapshot, conceal_map
+
+PLATFORM = AppEngine.name
 
 _NAME = re.compile(r"^apps/(?P<project>[^/]+)/services/(?P<service>[^/]+)/versions/(?P<version>[^/]+)$")
 _SECURE = {"SECURE_ALWAYS": "always", "SECURE_OPTIONAL": "optional", "SECURE_NEVER": "never"}
@@ -64,7 +67,7 @@ def read(snapshot: Snapshot) -> Reading | None:
     if isinstance(data.get("handlers"), list):
         app["handlers"] = [_handler(h) for h in data["handlers"] if isinstance(h, dict)]
     notes = {"version": match["version"], "project": match["project"], "servingStatus": data.get("servingStatus")}
-    return [LiveDocument("appengine", "yaml", app, snapshot.relpath, 1, notes)]
+    return [LiveDocument(PLATFORM, "yaml", app, snapshot.relpath, 1, notes)]
 
 
 def _scaling(data: dict, fields: dict[str, str], standard: dict[str, str]) -> dict:

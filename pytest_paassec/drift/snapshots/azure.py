@@ -15,10 +15,12 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from ...platforms.azure import Azure
 from ..live import LiveDocument
 from .common import Part, Reading, Snapshot, conceal_list, drop_none, key_from_name
 
-PLATFORM = "azure"
+PLATFORM = Azure.name
+
 SETTINGS_SUFFIX = ".appsettings.json"
 ROLES = ("webapp", "config", "appsettings")
 SCHEMA = "https://schema.management.azure.com/schemas/2019-04-01/deploymentTemplate.json#"

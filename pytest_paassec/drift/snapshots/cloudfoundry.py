@@ -7,8 +7,11 @@ that look secret are concealed.
 
 from __future__ import annotations
 
+from ...platforms.cloudfoundry import CloudFoundry
 from ..live import LiveDocument
 from .common import Reading, Snapshot, conceal_map
+
+PLATFORM = CloudFoundry.name
 
 
 def read(snapshot: Snapshot) -> Reading | None:
@@ -27,6 +30,6 @@ def read(snapshot: Snapshot) -> Reading | None:
         if isinstance(app.get("env"), dict):
             app["env"] = conceal_map(app["env"])
         found.append(
-            LiveDocument("cloudfoundry", "yaml", {"applications": [app]}, snapshot.relpath, snapshot.line(("applications", index)))
+            LiveDocument(PLATFORM, "yaml", {"applications": [app]}, snapshot.relpath, snapshot.line(("applications", index)))
         )
     return found

@@ -15,8 +15,11 @@ from __future__ import annotations
 
 from typing import Any
 
+from ...platforms.compose import Compose
 from ..live import LiveDocument
 from .common import Reading, Snapshot, conceal
+
+PLATFORM = Compose.name
 
 PROJECT = "com.docker.compose.project"
 SERVICE = "com.docker.compose.service"
@@ -46,7 +49,7 @@ def read(snapshot: Snapshot) -> Reading | None:
     found: Reading = []
     for project in sorted(projects):
         services = {name: _service(project, containers) for name, containers in sorted(projects[project].items())}
-        found.append(LiveDocument("compose", "yaml", {"name": project, "services": services}, snapshot.relpath, lines[project]))
+        found.append(LiveDocument(PLATFORM, "yaml", {"name": project, "services": services}, snapshot.relpath, lines[project]))
     return found
 
 

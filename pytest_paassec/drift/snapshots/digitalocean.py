@@ -7,9 +7,11 @@ look secret are concealed (``type: SECRET`` values come back encrypted as
 
 from __future__ import annotations
 
-from ...platforms.digitalocean import COMPONENTS
+from ...platforms.digitalocean import COMPONENTS, DigitalOcean
 from ..live import LiveDocument
 from .common import Reading, Snapshot, conceal_list
+
+PLATFORM = DigitalOcean.name
 
 
 def read(snapshot: Snapshot) -> Reading | None:
@@ -26,4 +28,4 @@ def read(snapshot: Snapshot) -> Reading | None:
         for component in data.get(section) or []:
             if isinstance(component, dict):
                 conceal_list(component.get("envs"), "key", "value")
-    return [LiveDocument("digitalocean", "yaml", data, snapshot.relpath, 1)]
+    return [LiveDocument(PLATFORM, "yaml", data, snapshot.relpath, 1)]

@@ -11,8 +11,11 @@ application names are notes: Elastic Beanstalk's identity.
 
 from __future__ import annotations
 
+from ...platforms.elasticbeanstalk import ElasticBeanstalk
 from ..live import LiveDocument
 from .common import Reading, Snapshot, conceal
+
+PLATFORM = ElasticBeanstalk.name
 
 
 def read(snapshot: Snapshot) -> Reading | None:
@@ -33,5 +36,5 @@ def read(snapshot: Snapshot) -> Reading | None:
                 options.setdefault(option["Namespace"], {})[name] = conceal(name, option["Value"])
         notes = {key: settings[key] for key in ("EnvironmentName", "ApplicationName", "SolutionStackName", "PlatformArn", "DeploymentStatus") if key in settings}
         data_out = {"option_settings": {namespace: options[namespace] for namespace in sorted(options)}}
-        found.append(LiveDocument("elasticbeanstalk", "yaml", data_out, snapshot.relpath, snapshot.line(path), notes))
+        found.append(LiveDocument(PLATFORM, "yaml", data_out, snapshot.relpath, snapshot.line(path), notes))
     return found

@@ -7,9 +7,11 @@ digests only).
 
 from __future__ import annotations
 
-from ...platforms.flyio import _FLY_KEYS
+from ...platforms.flyio import _FLY_KEYS, FlyIo
 from ..live import LiveDocument
 from .common import Reading, Snapshot, conceal_map
+
+PLATFORM = FlyIo.name
 
 
 def read(snapshot: Snapshot) -> Reading | None:
@@ -20,4 +22,4 @@ def read(snapshot: Snapshot) -> Reading | None:
         return None
     if isinstance(data.get("env"), dict):
         data["env"] = conceal_map(data["env"])
-    return [LiveDocument("flyio", "toml", data, snapshot.relpath, 1)]
+    return [LiveDocument(PLATFORM, "toml", data, snapshot.relpath, 1)]

@@ -14,10 +14,12 @@ from __future__ import annotations
 
 from typing import Any
 
+from ...platforms.heroku import Heroku
 from ..live import LiveDocument
 from .common import Part, Reading, Snapshot, conceal_map, key_from_name
 
-PLATFORM = "heroku"
+PLATFORM = Heroku.name
+
 CONFIG_SUFFIX = ".heroku-config.json"
 ROLES = ("apps:info", "config")
 _NOT_FORMATION = frozenset({"run", "release", "scheduler"})

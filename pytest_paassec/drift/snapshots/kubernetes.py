@@ -11,8 +11,11 @@ from __future__ import annotations
 
 from typing import Any
 
+from ...platforms.kubernetes import Kubernetes
 from ..live import LiveDocument, Secret
 from .common import Reading, Snapshot, conceal, conceal_all, conceal_list, conceal_map
+
+PLATFORM = Kubernetes.name
 
 LAST_APPLIED = "kubectl.kubernetes.io/last-applied-configuration"
 
@@ -46,7 +49,7 @@ def _live(snapshot: Snapshot, data: dict, path: tuple, index: int) -> LiveDocume
     _conceal(data)
     status = data.get("status")
     notes = {"status": status} if isinstance(status, dict) and status else {}
-    return LiveDocument("kubernetes", "yaml", data, snapshot.relpath, snapshot.line(path, index), notes)
+    return LiveDocument(PLATFORM, "yaml", data, snapshot.relpath, snapshot.line(path, index), notes)
 
 
 def _conceal(data: dict) -> None:

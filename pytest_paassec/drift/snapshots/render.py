@@ -13,10 +13,12 @@ from __future__ import annotations
 
 from typing import Any
 
+from ...platforms.render import Render
 from ..live import LiveDocument
 from .common import Part, Reading, Snapshot, conceal_list, key_from_name
 
-PLATFORM = "render"
+PLATFORM = Render.name
+
 ENV_SUFFIX = ".render-env-vars.json"
 ROLES = ("service", "env-vars")
 _TYPES = {"web_service": "web", "private_service": "pserv", "background_worker": "worker", "cron_job": "cron", "static_site": "web"}
