@@ -315,3 +315,21 @@ def test_snapshot_no_adapter_reads_is_a_located_error():
 
     with pytest.raises(LiveStateError, match=re.escape("live/bad.json:7: not a Kubernetes object")):
         live_resources([LiveDocument("kubernetes", "json", {"items": 3}, "live/bad.json", 7)])
+
+
+def test_an_object_with_a_secret_literal_is_applied_from_its_file_not_copied(catalog, tmp_path):
+    root = tmp_path / "repo"
+    (root / "deploy").mkdir(parents=True)
+    text = (DECLARED / "deploy" / "api.yaml").read_text().replace("value: info", f"value: info\n            - name: STRIPE_KEY\n              value: {CANARY}", 1)
+    (root / "deploy" / "api.yaml").write_text(text)
+    parsed, _ = scan_files([(root / "deploy" / "api.yaml", "deploy/api.yaml")], catalog)["deploy/api.yaml"]
+    declared = resources_of(parsed, classify(Path("deploy/api.yaml")), catalog)[0]
+    items = kubernetes_live()
+    items[0]["spec"]["replicas"] = 1
+    result = drift(declared, [LiveDocument("kubernetes", "yaml", item, "live/k.yaml", 1) for item in items], catalog)
+    written = write_plan(result, tmp_path / "plan", root)
+    script = (tmp_path / "plan/kubernetes/Deployment_payments_api.sh").read_text()
+    assert "kubectl apply --namespace payments -f deploy/api.yaml" in script
+    assert not any(path.suffix == ".yaml" for path in written)
+    assert CANARY not in texts(result, tmp_path / "plan")
+    assert 'cd "$(dirname "$0")/../../repo"' in script
