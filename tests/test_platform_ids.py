@@ -24,6 +24,9 @@ COMMON = Path(__file__).parents[1] / "baselines" / "common.yaml"
 FORMAT_NAMES = {"parsing/documents.py": {"dockerfile"}, "edge/inventory.py": {"dockerfile"}}
 # "dependencies" is also a control category, which the category list spells out.
 FORMAT_NAMES["rules/controls.py"] = {"dependencies"}
+# Scanner reports name the category (and pip-audit's "dependencies" key).
+for _module in ("scans/checks.py", "scans/common.py", "scans/pip_audit.py"):
+    FORMAT_NAMES[_module] = {"dependencies"}
 
 
 def platform_words() -> set[str]:

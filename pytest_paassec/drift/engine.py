@@ -19,6 +19,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 from typing import Any
+
 from ..model.repository import Repository
 from ..model.resources import Resource
 from ..platforms import BUILTIN_PLATFORMS
@@ -238,6 +239,8 @@ def drift(
     for live_resource, snapshot in unmatched:
         key = identity(live_resource)
         if owner(live_resource) is None or (key.family, key.owner) not in owners:
+            continue
+        if (live_resource.kind, live_resource.name) in rules(key.family).server_created:
             continue
         failing = posture(None, checked_for[id(live_resource)], catalog, declared_repository, live_repository, ignore)
         undeclared.append(ResourceDrift(UNDECLARED, key, live=live_resource, snapshot=snapshot, posture=failing))

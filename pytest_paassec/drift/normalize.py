@@ -26,7 +26,6 @@ from ..platforms.drift_rules import DRIFT_RULES, NO_RULES, DriftRules
 from ..secrets import is_reference
 from .live import Secret
 
-
 _TRUE = frozenset({"true"})
 _FALSE = frozenset({"false"})
 # Platforms reading YAML 1.1 or INI-like flags accept these too.

@@ -93,8 +93,14 @@ def identity(resource: Resource) -> Identity:
 
 def coverage(identity_: Identity) -> tuple[str, str]:
     """What must be present live for a declared resource to be compared."""
-    if rules(identity_.family).whole_snapshot:
+    found = rules(identity_.family)
+    if found.whole_snapshot:
         return identity_.family, ""
+    if found.namespaced:
+        # A namespace present live is covered whole: a deleted object is
+        # missing even when it was the last of its kind.  The export must
+        # list every kind the repository declares (docs/live-state.md).
+        return identity_.family, f"namespace:{identity_.owner}"
     return identity_.family, identity_.kind
 
 

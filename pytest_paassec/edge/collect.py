@@ -48,7 +48,7 @@ def deployment_file(path: Path, parent: pytest.Collector, *, candidate: Candidat
     if candidate is None:
         return None
     state = config.stash[STATE]
-    if not state.in_change(path):
+    if not state.in_change(path) or state.is_live_snapshot(path):
         return None
     selected = select_file(path, relative_path(path, config.rootpath), state.settings, candidate, state.discovery)
     if selected is None:

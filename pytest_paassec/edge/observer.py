@@ -16,6 +16,7 @@ from typing import Any
 
 import pytest
 
+from ..parsing.selection import relative_path
 from . import internals
 from .protocol import choose
 from .state import SessionState
@@ -111,6 +112,9 @@ class RunObserver:
         terminalreporter.section("paassec summary")
         for line in state.summary.lines(state.settings.fail_on):
             terminalreporter.line(line)
+        plan = state.settings.drift_plan
+        if plan is not None and (plan / "index.md").is_file():
+            terminalreporter.line(f"drift plan: {relative_path(plan / 'index.md', self.config.rootpath)} (nothing applied)")
         for path in sorted(state.unrecognized):
             terminalreporter.line(
                 f"not checked: {path} is named like a deployment file but no platform recognised its content"

@@ -13,9 +13,10 @@ from ..git import Repository as GitRepository
 from . import fixture_controls, hookspecs, junit
 from .changes import changed_files
 from .collect import deployment_file, session_error_items, unfollowable_deployment_files
+from .drift import HOOK_INPUT, drift_items, hook_snapshots, write_drift_plan
 from .governance import GovernanceReports
-from .imports import imported_report, missing_report_items, report_arguments
 from .header import collection_lines, header_lines
+from .imports import imported_report, missing_report_items, report_arguments
 from .observer import RunObserver
 from .paths import ignore_collect
 from .protocol import choose, choose_after_collection
@@ -124,6 +125,18 @@ def pytest_make_collect_report(collector: pytest.Collector) -> Generator[None, p
 @pytest.hookimpl(trylast=True)
 def pytest_collection_modifyitems(session: pytest.Session, config: pytest.Config, items: list[pytest.Item]) -> None:
     items[:0] = [*missing_report_items(session), *session_error_items(session)]
+    items.extend(drift_items(session))
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_configure_node(node: Any) -> None:
+    # Workers compare with the live state the controller's hook returned.
+    if node.config.pluginmanager.hasplugin("paassec-observer"):
+        node.workerinput[HOOK_INPUT] = [list(pair) for pair in hook_snapshots(node.config)]
+
+
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    write_drift_plan(session.config)
 
 
 @pytest.hookimpl(tryfirst=True)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable
+from typing import Any, Callable
 
 import pytest
 
@@ -70,6 +70,9 @@ class SessionState:
     # --paassec-import: each report read once (or why it cannot be), by resolved path.
     _scan_reports: dict[Path, ScanReport | ReportError] = field(default_factory=dict)
     _scan_controls: tuple[Control, ...] | None = None
+    # Drift: the pytest_paassec_live_state hook's snapshots (asked once) and the result.
+    hook_snapshots: list[tuple[str, str]] | None = None
+    drift_result: Any = None
 
     @property
     def catalog_loaded(self) -> bool:
@@ -149,16 +152,27 @@ class SessionState:
         return self._contributions
 
 
+    def is_live_snapshot(self, path: Path) -> bool:
+        """Files under --paassec-live are live state, and files under
+        --paassec-drift-plan a plan: neither is a deployment file."""
+        folders = [d for d in (self.settings.live, self.settings.drift_plan) if d is not None]
+        if not folders:
+            return False
+        parents = _resolved(path).parents
+        return any(_resolved(d) in parents for d in folders)
+
     def import_format(self, path: Path) -> str | None:
         """The format --paassec-import names this file with, if it does."""
-        resolved = path.resolve()
-        return next((fmt for fmt, p in self.settings.imports if p.resolve() == resolved), None)
+        if not self.settings.imports:
+            return None
+        resolved = _resolved(path)
+        return next((fmt for fmt, p in self.settings.imports if _resolved(p) == resolved), None)
 
     def scan_report(self, path: Path) -> ScanReport | ReportError:
         """An imported report, read on first use (collection, then the image controls)."""
         from ..scans.read import read_report
 
-        resolved = path.resolve()
+        resolved = _resolved(path)
         if resolved not in self._scan_reports:
             fmt = self.import_format(path) or ""
             relpath = relative_path(path, self.root or Path("."))
@@ -180,6 +194,15 @@ class SessionState:
             controls = image_scan_controls(index) if self.settings.imports else ()
             self._scan_controls = tuple(c for c in controls if self.settings.wants(c.id))
         return self._scan_controls
+
+
+def _resolved(path: Path) -> Path:
+    """The real path; a link loop or unreadable link stays as it is (the
+    collector reports it)."""
+    try:
+        return path.resolve()
+    except (OSError, RuntimeError):
+        return path.absolute()
 
 
 STATE = pytest.StashKey[SessionState]()

@@ -269,6 +269,8 @@ class DriftRules:
     unnamed_app: bool = False
     case_free_names: bool = False
     namespaced: bool = False  # refs are Kind/namespace/name, the default namespace applied
+    # (kind, name) of objects the platform creates by itself: never "undeclared".
+    server_created: frozenset[tuple[str, str]] = frozenset()
     owner: Callable[[Resource], str | None] = _platform_wide
     prepare: Callable[[Any], Any] | None = None  # one shape where the platform has two
     declared_data: Callable[[Resource], Any] = _declared_data
@@ -279,6 +281,8 @@ DRIFT_RULES: dict[str, DriftRules] = {
         DEFAULT_IGNORE["kubernetes"], SET_LISTS["kubernetes"], WHOLE["kubernetes"],
         quantity_steps=frozenset({"resources", "capacity", "storage", "hard", "limits", "requests", "overhead"}),
         namespaced=True, owner=_namespace,
+        # Every namespace gets these from the control plane; default/kubernetes is the API server.
+        server_created=frozenset({("ServiceAccount", "default"), ("ConfigMap", "kube-root-ca.crt"), ("Service", "kubernetes")}),
     ),
     "cloudfoundry": DriftRules(
         DEFAULT_IGNORE["cloudfoundry"], SET_LISTS["cloudfoundry"], WHOLE["cloudfoundry"],

@@ -29,6 +29,7 @@ class Summary:
     by_severity_platform: Counter[tuple[str, str]] = field(default_factory=Counter)
     failing_controls: dict[str, dict[str, Any]] = field(default_factory=dict)
     titles: dict[str, str] = field(default_factory=dict)  # baseline controls' titles, by id
+    drift: Counter[str] = field(default_factory=Counter)  # DRIFT items by status, DRIFT-POSTURE failures
 
     def record(self, report: Any, fail_on: Severity) -> None:
         if report.when != "call" and report.passed:
@@ -51,6 +52,8 @@ class Summary:
             if report.failed:  # a crash before or after the check itself
                 self.blocking += 1
             return
+        if "paassec.drift" in props:
+            self.drift["live posture failures" if control == "DRIFT-POSTURE" else props["paassec.drift"]] += 1
         self.checked += 1
         if report.passed:
             self.passed += 1
@@ -86,6 +89,8 @@ class Summary:
             out.append(
                 f"{self.below_threshold} failures below the fail-on threshold ({fail_on.label}) are reported but do not fail the run"
             )
+        if self.drift:
+            out.append("drift: " + ", ".join(f"{count} {status}" for status, count in sorted(self.drift.items())))
         if not self.by_severity_platform:
             return out
         platforms = sorted({p for _, p in self.by_severity_platform})

@@ -18,6 +18,7 @@ from typing import Any
 
 from ..model.resources import Resource
 from ..parsing.documents import Document, ParsedFile
+from ..parsing.names import clean_ref_part
 from ..rules.conditions import Finding as ConditionFinding
 from ..rules.controls import Control, Severity
 from .model import ScanFinding, ScanReport
@@ -35,7 +36,8 @@ class ImportedResource(Resource):
 
     @cached_property
     def ref(self) -> str:  # type: ignore[override]
-        return self.finding.ref if self.finding is not None else super().ref
+        # Refs may hold @ (scoped npm packages, digests) or spaces: cleaned as item ids need.
+        return clean_ref_part(self.finding.ref) if self.finding is not None else super().ref
 
     @cached_property
     def identity(self) -> str:

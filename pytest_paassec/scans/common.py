@@ -11,6 +11,7 @@ from ..errors import ParseError
 from ..parsing.documents import Document, parse_text, read_text
 from .model import ReportError
 
+
 def cvss_band(score: Any) -> str | None:
     """CVSS v3 qualitative bands (FIRST), also GitHub code scanning's for SARIF
     security-severity: 9.0+ critical, 7.0+ high, 4.0+ medium, 0.1+ low, 0 info."""
@@ -41,7 +42,7 @@ def load(path: Path, relpath: str, max_size: int, fmt: str) -> Document:
     if parsed.error is not None:
         raise ReportError(
             relpath, parsed.error.line, f"not valid JSON ({parsed.error.problem}): truncated or malformed {fmt} report",
-            f"re-run the scanner with JSON output and import the whole file",
+            "re-run the scanner with JSON output and import the whole file",
             column=parsed.error.column,
         )
     return parsed.documents[0]

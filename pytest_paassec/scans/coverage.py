@@ -20,6 +20,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any, Callable
 
+from ..platforms.dockerfile import Dockerfile
 from ..rules.conditions import Finding
 from ..rules.controls import Control, Severity
 from .images import covering
@@ -27,7 +28,7 @@ from .model import ScanReport
 
 DEFAULT_MAX_AGE_DAYS = 7
 # Platforms whose images are not what is deployed (see the module docstring).
-NOT_DEPLOYED = frozenset({"dockerfile"})
+NOT_DEPLOYED = frozenset({Dockerfile.name})
 REFERENCES = ("NIST SSDF PW.8.2", "NIST 800-53 RA-5", "SLSA v1.0 Build", "OWASP Top 10 2021 A06")
 
 
@@ -96,14 +97,36 @@ def fresh_check(index: ScanIndex) -> Callable[[Any, Any], list[Finding]]:
 
 
 class ImageScanControl(Control):
-    """Applies to every image entry of a deployed resource (not Dockerfiles)."""
+    """Applies to every image entry of a deployed resource (not Dockerfiles);
+    with ``index``, only to the images some report covers (the age of a
+    scan that does not exist is SCAN-IMG-001's failure, not a pass here)."""
+
+    covered_by: ScanIndex | None = None
 
     def is_applicable(self, resource: Any) -> bool:
         return resource.platform not in NOT_DEPLOYED and super().is_applicable(resource)
 
+    def entries(self, resource: Any) -> list[tuple[tuple, Any]]:
+        entries = super().entries(resource)
+        index = self.covered_by
+        return entries if index is None else [(p, v) for p, v in entries if index.covering(_image(v))]
+
 
 def image_scan_controls(index: ScanIndex) -> tuple[Control, ...]:
     common = dict(category="images", subject="images", references=REFERENCES, source="pytest_paassec/scans/coverage.py:1")
+    fresh = ImageScanControl(
+        id="SCAN-IMG-002",
+        title="The scan covering a deployed image must be recent",
+        severity=Severity.MEDIUM,
+        check=fresh_check(index),
+        message=f"{{kind}} {{name}} deploys an image whose newest scan is older than {index.max_age_days} days or undated",
+        remediation=(
+            "Re-scan the image in this pipeline run (new vulnerabilities are published daily) and import the new report; "
+            "paassec_scan_max_age sets the limit in days."
+        ),
+        **common,  # type: ignore[arg-type]
+    )
+    fresh.covered_by = index
     return (
         ImageScanControl(
             id="SCAN-IMG-001",
@@ -117,16 +140,5 @@ def image_scan_controls(index: ScanIndex) -> tuple[Control, ...]:
             ),
             **common,  # type: ignore[arg-type]
         ),
-        ImageScanControl(
-            id="SCAN-IMG-002",
-            title="The scan covering a deployed image must be recent",
-            severity=Severity.MEDIUM,
-            check=fresh_check(index),
-            message=f"{{kind}} {{name}} deploys an image whose newest scan is older than {index.max_age_days} days or undated",
-            remediation=(
-                "Re-scan the image in this pipeline run (new vulnerabilities are published daily) and import the new report; "
-                "paassec_scan_max_age sets the limit in days."
-            ),
-            **common,  # type: ignore[arg-type]
-        ),
+        fresh,
     )

@@ -8,7 +8,7 @@ from collections.abc import Iterable
 from typing import NamedTuple
 
 from ..model.workload import image_entry
-from .model import ScanReport, ScannedArtifact
+from .model import ScannedArtifact, ScanReport
 
 _DOCKER_HUB = ("docker.io", "index.docker.io", "registry-1.docker.io", "registry.hub.docker.com")
 

@@ -13,7 +13,7 @@ from typing import Any
 
 from ...platforms.kubernetes import Kubernetes
 from ..live import LiveDocument, Secret
-from .common import Reading, Snapshot, conceal, conceal_all, conceal_list, conceal_map
+from .common import Reading, Snapshot, conceal_all, conceal_list, conceal_map
 
 PLATFORM = Kubernetes.name
 
