@@ -125,6 +125,11 @@ def pytest_make_collect_report(collector: pytest.Collector) -> Generator[None, p
 @pytest.hookimpl(trylast=True)
 def pytest_collection_modifyitems(session: pytest.Session, config: pytest.Config, items: list[pytest.Item]) -> None:
     items[:0] = [*missing_report_items(session), *session_error_items(session)]
+
+
+@pytest.hookimpl(tryfirst=True, specname="pytest_collection_modifyitems")
+def pytest_collection_modifyitems_drift(session: pytest.Session, config: pytest.Config, items: list[pytest.Item]) -> None:
+    # Before -k, -m and pytest-split choose: drift items are items like any.
     items.extend(drift_items(session))
 
 

@@ -51,7 +51,7 @@ OPTIONS: tuple[tuple[str | None, str, str, str], ...] = (
     ("--paassec-scan-max-age", "paassec_scan_max_age", "string", "oldest an imported report covering a deployed image may be, in days, judged from the report's own timestamp against --paassec-today (default 7)"),
     ("--paassec-live", "paassec_live", "string", "drift: a directory of live-state snapshots exported with each platform's own CLI (docs/live-state.md); every declared resource of a platform the snapshots cover gets a DRIFT item"),
     ("--paassec-drift-plan", "paassec_drift_plan", "string", "drift: write the reconciliation plan (per drifted resource what brings live back to the repository, and an index.md) to this directory; nothing is applied"),
-    (None, "paassec_drift_ignore", "args", "drift: further fields the comparison ignores, PLATFORM:PATH (e.g. kubernetes:metadata.annotations.example.com/*); see docs/drift.md for the default lists"),
+    (None, "paassec_drift_ignore", "linelist", "drift: further fields the comparison ignores, one 'PLATFORM: PATTERN' per line (e.g. kubernetes: metadata.annotations.example.com/*); see docs/drift.md for the default lists"),
     (None, "paassec_coverage_items", "bool", "give a recognised deployment file that no control applies to a passing PAASSEC-COVERAGE item naming what it holds, so reports show it was looked at (default true)"),
 )
 # Bool ini keys that are on unless turned off.
@@ -220,10 +220,10 @@ def resolve(get_option: Any, get_ini: Any, rootdir: Path) -> Settings:
     live = path("paassec_live", "paassec_live")
     if live is not None and not live.is_dir():
         raise SettingsError(f"{pick('paassec_live', 'paassec_live')[1]}: live-state directory {live} does not exist")
-    drift_ignore = _words(get_ini("paassec_drift_ignore"))
-    for pattern in drift_ignore:
-        if ":" not in pattern.strip(":"):
-            raise SettingsError(f"paassec_drift_ignore (ini file): {pattern!r} is not PLATFORM:PATH, e.g. kubernetes:spec.template.metadata.annotations")
+    from ..drift.ignore import parse_ignore_lines
+
+    drift_ignore = tuple(line.strip() for line in get_ini("paassec_drift_ignore") or () if line.strip())
+    parse_ignore_lines(drift_ignore, "paassec_drift_ignore (ini file)")  # a SettingsError names the line
     return Settings(
         live=live,
         drift_plan=path("paassec_drift_plan", "paassec_drift_plan"),

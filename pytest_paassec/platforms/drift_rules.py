@@ -83,6 +83,7 @@ DEFAULT_IGNORE: dict[str, tuple[tuple[str, str], ...]] = {
         ("alerts", "defaulted by the platform (DEPLOYMENT_FAILED, DOMAIN_FAILED)"),
         ("features", "feature flags the platform adds (buildpack-stack=...)"),
         ("ingress", "generated from the components' routes"),
+        ("**.routes", "doctl apps spec get returns component routes moved into ingress.rules"),
     ),
     "azure": (
         ("apiVersion", "the template's API version, not a setting"),
