@@ -9,6 +9,7 @@ found by themselves: whatever the run writes into its folder is searched.
 
 from __future__ import annotations
 
+import json
 import time
 
 import pytest
@@ -125,6 +126,19 @@ ENV DB_PASSWORD={CANARY_PASSWORD}
 ARG UPSTREAM_ID={CANARY_KEY}
 RUN curl -u admin:{CANARY_PASSWORD} https://example.com/x
 """,
+    # A scanner report whose secret finding quotes the canary (Trivy keeps the match).
+    "reports/trivy.json": json.dumps({
+        "SchemaVersion": 2, "CreatedAt": "2026-12-04T10:00:00Z", "ArtifactName": "nginx:1.27", "ArtifactType": "container_image",
+        "Metadata": {"ImageID": "sha256:" + "ab" * 32, "RepoTags": ["nginx:1.27"], "RepoDigests": []},
+        "Results": [{"Target": "/app/settings.py", "Class": "secret", "Secrets": [{
+            "RuleID": "aws-access-key-id", "Category": "AWS", "Severity": "CRITICAL", "Title": "AWS Access Key ID",
+            "StartLine": 3, "EndLine": 3, "Match": f"AWS_KEY = {CANARY_KEY}",
+            "Code": {"Lines": [{"Number": 3, "Content": f"AWS_KEY = {CANARY_KEY}", "IsCause": True}]}}]}],
+    }),
+    # Live state: a config var set by hand holds the canary password.
+    "live/api.heroku-info.json": json.dumps({"app": {"name": "api", "stack": {"name": "heroku-24"}}, "dynos": [], "addons": []}),
+    "live/api.heroku-config.json": json.dumps({"DB_PASSWORD": CANARY_PASSWORD, "UPSTREAM_ID": CANARY_KEY}),
+    "heroku/app.json": json.dumps({"name": "api", "env": {"LOG_LEVEL": {"value": "info"}}}),
     "broken/docker-compose.yml": f'services:\n  api:\n    environment:\n      DB_PASSWORD: "{CANARY_PASSWORD}\n',
 }
 
@@ -139,6 +153,9 @@ OUTPUT_FLAGS = [
     "--paassec-update-known-findings",
     "--paassec-diff=HEAD",
     "--paassec-changed-since=HEAD",
+    "--paassec-import=trivy:reports/trivy.json",
+    "--paassec-live=live",
+    "--paassec-drift-plan=out/plan",
 ]
 TERMINAL_FLAGS = ["-v", "-rA", "--tb=long", "-l", "--showlocals", "--durations=0"]
 
@@ -172,9 +189,10 @@ def test_canary_secret_appears_in_no_output(pytester: pytest.Pytester, capsys: p
     for path in pytester.path.rglob("*"):
         if path.is_file() and path.stat().st_mtime >= started and path.relative_to(pytester.path).as_posix() not in FILES:
             outputs[str(path.relative_to(pytester.path))] = path.read_text(errors="replace")
-    for written in ("out/junit.xml", "out/report.sarif", "out/report.json", "out/known.json", "out/history.sqlite"):
+    for written in ("out/junit.xml", "out/report.sarif", "out/report.json", "out/known.json", "out/history.sqlite", "out/plan/index.md"):
         assert written in outputs, written
     assert "XP-SEC-001" in outputs["out/report.sarif"] and "fingerprint" in outputs["out/known.json"]
+    assert "aws-access-key-id" in outputs["out/report.json"] and "DRIFT[app/api]" in outputs["stdout"]
     assert "paassec security diff" in outputs["stdout"] and '"diff": "new"' in outputs["out/report.json"]
     for name, text in outputs.items():
         assert OLD_KEY not in text and OLD_PASSWORD not in text, f"a secret read from Git leaked into {name}"
