@@ -138,7 +138,6 @@ RUN curl -u admin:{CANARY_PASSWORD} https://example.com/x
     # Live state: a config var set by hand holds the canary password.
     "live/api.heroku-info.json": json.dumps({"app": {"name": "api", "stack": {"name": "heroku-24"}}, "dynos": [], "addons": []}),
     "live/api.heroku-config.json": json.dumps({"DB_PASSWORD": CANARY_PASSWORD, "UPSTREAM_ID": CANARY_KEY}),
-    "heroku/app.json": json.dumps({"name": "api", "env": {"LOG_LEVEL": {"value": "info"}}}),
     "broken/docker-compose.yml": f'services:\n  api:\n    environment:\n      DB_PASSWORD: "{CANARY_PASSWORD}\n',
 }
 

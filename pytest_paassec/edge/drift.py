@@ -31,6 +31,7 @@ from ..drift.snapshots import SnapshotError, read_directory, read_snapshots
 from ..errors import LocatedError
 from ..parsing.names import clean_ref_part
 from ..parsing.selection import relative_path
+from . import internals
 from .collect import NoticeItem
 from .state import STATE
 
@@ -130,6 +131,7 @@ def drift_items(session: pytest.Session) -> list[pytest.Item]:
             name = f"{POSTURE}[{clean_ref_part(entry.ref)}/{posture.control.id}]"
             items.append(_item(session, name, file, entry, text, True, POSTURE, posture.severity.label,
                                first.line if first is not None else line, live_control=posture.control.id))
+    internals.count_collected(config, len(items))
     return items
 
 

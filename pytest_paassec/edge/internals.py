@@ -214,3 +214,16 @@ def junit_reporter_key(report: Any) -> tuple[Any, Any]:
     if node_id is None:  # pytest 8.x
         node_id = report.nodeid
     return node_id, getattr(report, "node", None)
+
+
+def count_collected(config: pytest.Config, count: int) -> None:
+    """Tell the terminal reporter about items made after collection (the
+    drift items), so "collected N items / M deselected" adds up.
+
+    ``TerminalReporter._numcollected`` (private; pytest 8.0 to 9.x): it
+    counts items from collect reports only.  Without it the header says
+    "-22 selected"; nothing else breaks.
+    """
+    reporter = config.pluginmanager.get_plugin("terminalreporter")
+    if reporter is not None and isinstance(getattr(reporter, "_numcollected", None), int):
+        reporter._numcollected += count

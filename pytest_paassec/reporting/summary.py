@@ -74,6 +74,8 @@ class Summary:
         entry = self.failing_controls.setdefault(
             control, {"severity": severity, "title": props.get("paassec.title", ""), "resources": set(), "platforms": set()}
         )
+        # One id may fail at several severities (DRIFT-POSTURE, an imported CVE): the highest, whatever the order.
+        entry["severity"] = max(entry["severity"], severity)
         entry["resources"].add((props.get("paassec.file", ""), props.get("paassec.resource", "")))
         entry["platforms"].add(platform)
 
