@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
+import json
 from pathlib import Path
 
 import pytest
@@ -254,3 +256,59 @@ def test_a_wrong_structure_is_located(tmp_path):
     with pytest.raises(ReportError) as caught:
         read_report("trivy", report, "trivy.json", 10_000)
     assert (caught.value.line, caught.value.problem) == (5, "Vulnerabilities is not a JSON array")
+
+
+SAMPLES = [("trivy", "trivy/image.json"), ("trivy", "trivy/config.json"), ("grype", "grype/image.json"),
+           ("osv", "osv/osv-scanner.json"), ("npm-audit", "npm-audit/npm-audit.json"), ("pip-audit", "pip-audit/pip-audit.json"),
+           ("sarif", "sarif/bandit.sarif"), ("sarif", "sarif/semgrep.sarif"), ("sarif", "sarif/codeql.sarif")]
+
+
+def _every_path(node, prefix=()):
+    if isinstance(node, dict):
+        items = node.items()
+    elif isinstance(node, list):
+        items = enumerate(node)
+    else:
+        return
+    for key, value in items:
+        yield prefix + (key,)
+        yield from _every_path(value, prefix + (key,))
+
+
+@pytest.mark.parametrize(("fmt", "name"), SAMPLES)
+def test_a_value_of_the_wrong_type_anywhere_is_an_error_or_changes_nothing(fmt, name, tmp_path):
+    """Each value of each sample, in turn, replaced by a string and by a
+    number: the reader either raises a ReportError naming the report, or
+    still reads every finding. Never a crash, never a finding lost."""
+    original = json.loads((REPORTS / name).read_text())
+    expected = len(read(fmt, name).findings)
+    target = tmp_path / "report.json"
+    errors = 0
+    for path in _every_path(original):
+        for wrong in ("x", 7):
+            mutated = copy.deepcopy(original)
+            node = mutated
+            for key in path[:-1]:
+                node = node[key]
+            node[path[-1]] = wrong
+            target.write_text(json.dumps(mutated, indent=2))
+            try:
+                report = read_report(fmt, target, "reports/edited.json", 10_000_000)
+            except ReportError as exc:
+                errors += 1
+                assert exc.path == "reports/edited.json" and exc.line, (path, wrong, exc.render())
+            else:
+                assert len(report.findings) == expected, (path, wrong)
+    assert errors, "no mutation was caught"
+
+
+def test_a_wrong_type_inside_a_finding_is_located_at_the_finding(tmp_path):
+    data = json.loads((REPORTS / "sarif/bandit.sarif").read_text())
+    data["runs"][0]["results"][2]["locations"] = 7
+    target = tmp_path / "bandit.sarif"
+    target.write_text(json.dumps(data, indent=2))
+    with pytest.raises(ReportError) as caught:
+        read_report("sarif", target, "reports/bandit.sarif", 10_000_000)
+    line = next(n for n, text in enumerate(target.read_text().splitlines(), 1) if text.strip() == '"locations": 7,')
+    assert caught.value.problem.startswith("a value in runs[0].results[2] does not have the type the sarif format gives it (TypeError: ")
+    assert 0 < line - caught.value.line < 40  # the finding's opening line, a few lines above the bad value

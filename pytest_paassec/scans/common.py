@@ -3,13 +3,19 @@ errors, CVSS bands and timestamps."""
 
 from __future__ import annotations
 
+import contextvars
 import datetime as dt
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 from ..errors import ParseError
 from ..parsing.documents import Document, parse_text, read_text
 from .model import ReportError
+
+# The record a reader is working on (the innermost one): a value of an
+# unexpected type deep inside it is reported at its line, not as a crash.
+_current: contextvars.ContextVar[tuple[Document, tuple] | None] = contextvars.ContextVar("paassec_report_record", default=None)
 
 
 def cvss_band(score: Any) -> str | None:
@@ -45,6 +51,7 @@ def load(path: Path, relpath: str, max_size: int, fmt: str) -> Document:
             "re-run the scanner with JSON output and import the whole file",
             column=parsed.error.column,
         )
+    _current.set((parsed.documents[0], ()))
     return parsed.documents[0]
 
 
@@ -88,10 +95,42 @@ def expect(doc: Document, value: Any, kind: type | tuple, path: tuple, what: str
     return value
 
 
-def records(doc: Document, value: Any, path: tuple, what: str) -> list[tuple[int, dict]]:
+def records(doc: Document, value: Any, path: tuple, what: str) -> Iterator[tuple[int, dict]]:
     """The objects of a JSON array (absent: none), each with its index."""
     items = expect(doc, value if value is not None else [], list, path, what)
-    return [(i, expect(doc, item, dict, path + (i,), f"an item of {what}")) for i, item in enumerate(items)]
+    outer = _current.get()
+    for i, item in enumerate(items):
+        record = expect(doc, item, dict, path + (i,), f"an item of {what}")
+        _current.set((doc, path + (i,)))
+        yield i, record
+    _current.set(outer)
+
+
+def read_guarded(reader: Callable[[Path, str, int], Any], fmt: str, path: Path, relpath: str, max_size: int) -> Any:
+    """``reader(path, relpath, max_size)``; a value of the wrong JSON type
+    anywhere in the report (a string where the format has an object, a
+    number where it has a list) is a ReportError at the record that holds
+    it, never a crash and never a report with fewer findings."""
+    token = _current.set(None)
+    try:
+        return reader(path, relpath, max_size)
+    except ReportError:
+        raise
+    except (AttributeError, TypeError, KeyError, IndexError, ValueError) as exc:
+        where = _current.get()
+        place = f" in {dotted(where[1])}" if where and where[1] else ""
+        raise ReportError(
+            relpath, where[0].line_of(where[1]) if where else None,
+            f"a value{place} does not have the type the {fmt} format gives it ({type(exc).__name__}: {exc})",
+            "the report was edited or written by another tool; import the report the scanner wrote",
+        ) from None
+    finally:
+        _current.reset(token)
+
+
+def dotted(path: tuple) -> str:
+    """``("runs", 0, "results", 3)`` -> ``runs[0].results[3]``."""
+    return "".join(f"[{part}]" if isinstance(part, int) else f".{part}" for part in path).lstrip(".")
 
 
 _JSON_NAMES = {"dict": "object", "list": "array", "str": "string"}

@@ -32,10 +32,13 @@ def read(path: Path, relpath: str, max_size: int) -> ScanReport:
     vulnerabilities = expect(doc, data.get("vulnerabilities") or {}, dict, ("vulnerabilities",), "vulnerabilities")
     for name, entry in vulnerabilities.items():
         expect(doc, entry, dict, ("vulnerabilities", name), f"vulnerabilities.{name}")
-        for v, via in enumerate(entry.get("via") or []):
-            if not isinstance(via, dict):
-                continue
+        for v, via in enumerate(expect(doc, entry.get("via") or [], list, ("vulnerabilities", name, "via"), f"vulnerabilities.{name}.via")):
             where = ("vulnerabilities", name, "via", v)
+            if isinstance(expect(doc, via, (str, dict), where, f"an item of vulnerabilities.{name}.via"), str):
+                # The package it is vulnerable through: that one has its own entry.
+                if via not in vulnerabilities:
+                    raise ReportError(relpath, doc.line_of(where), f"vulnerabilities.{name} is vulnerable via {via!r}, which has no entry of its own", "the report was edited or truncated")
+                continue
             url = text_of(via.get("url"))
             tool_severity = text_of(via.get("severity")) or text_of(entry.get("severity"))
             report.findings.append(ScanFinding(

@@ -6,6 +6,7 @@ from pathlib import Path
 
 from ..errors import SettingsError
 from . import grype, npm_audit, osv, pip_audit, sarif, trivy
+from .common import read_guarded
 from .model import ScanReport
 
 FORMATS: tuple[str, ...] = ("trivy", "grype", "pip-audit", "osv", "npm-audit", "sarif")
@@ -15,7 +16,7 @@ _READERS = {"trivy": trivy.read, "grype": grype.read, "pip-audit": pip_audit.rea
 
 def read_report(fmt: str, path: Path, relpath: str, max_size: int) -> ScanReport:
     """The report at ``path`` in format ``fmt``; a bad report raises ReportError."""
-    return _READERS[fmt](path, relpath, max_size)
+    return read_guarded(_READERS[fmt], fmt, path, relpath, max_size)
 
 
 def parse_import_spec(text: str, source: str) -> tuple[str, str]:

@@ -36,8 +36,7 @@ def read(path: Path, relpath: str, max_size: int) -> ScanReport:
     report = ScanReport(path=relpath, format="sarif", tool=text_of(driver.get("name")) or "SARIF",
                         tool_version=text_of(driver.get("version")) or text_of(driver.get("semanticVersion")) or None,
                         created=None)
-    for r, run in enumerate(runs):
-        expect(doc, run, dict, ("runs", r), "a run")
+    for r, run in records(doc, runs, ("runs",), "runs"):
         _read_run(doc, report, run, r)
     return report
 

@@ -14,6 +14,8 @@ from .common import digests_of, links, load, records, require_object, text_of, t
 from .model import ReportError, ScanFinding, ScannedArtifact, ScanReport
 
 SEVERITIES = {"CRITICAL": "critical", "HIGH": "high", "MEDIUM": "medium", "LOW": "low", "UNKNOWN": "medium"}
+# Trivy's MisconfStatus values (pkg/types): only FAIL is a finding.
+_STATUSES = ("FAIL", "PASS", "EXCEPTION")
 _KINDS = {"container_image": "image", "filesystem": "filesystem", "repository": "repository", "vm": "filesystem"}
 
 
@@ -55,9 +57,13 @@ def read(path: Path, relpath: str, max_size: int) -> ScanReport:
                 references=links(vuln.get("PrimaryURL"), vuln.get("References")),
                 report_path=where, report_line=doc.line_of(where)))
         for m, misconf in records(doc, result.get("Misconfigurations"), base + ("Misconfigurations",), "Misconfigurations"):
-            if text_of(misconf.get("Status")).upper() != "FAIL":
-                continue
             where = base + ("Misconfigurations", m)
+            status = misconf.get("Status")
+            if status not in _STATUSES:  # an unknown status is not a pass: say so
+                raise ReportError(relpath, doc.line_of(where + ("Status",)) or doc.line_of(where),
+                                  f"misconfiguration status {status!r} is none of {', '.join(_STATUSES)}", "the report was edited or written by another tool")
+            if status != "FAIL":
+                continue
             cause = misconf.get("CauseMetadata") if isinstance(misconf.get("CauseMetadata"), dict) else {}
             line = cause.get("StartLine") if isinstance(cause.get("StartLine"), int) else None
             report.findings.append(ScanFinding(
