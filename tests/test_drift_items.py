@@ -97,3 +97,129 @@ def test_live_state_from_the_hook_and_unreadable_snapshots(pytester: pytest.Pyte
         found = outcomes(result)
         assert found and set(found.values()) == {"PASSED"}, found
         result.stdout.re_match_lines([r".*(PAASSEC-LIVE\[live/garbage.yaml:1\] ERROR|ERROR PAASSEC-LIVE\[live/garbage.yaml:1\])"])
+
+
+# Each drifted snapshot against its CHANGES.md: every DRIFT and DRIFT-POSTURE
+# item, every diff line, the plan's commands, and no secret value anywhere.
+INJECTED = {
+    "cloudfoundry": {
+        "items": {
+            "manifest.yml::DRIFT[application/billing]": "FAILED",
+            "manifest.yml::DRIFT-POSTURE[application/billing/CF-AVAIL-002]": "FAILED",
+            "manifest.yml::DRIFT-POSTURE[application/billing/XP-SEC-001]": "FAILED",
+            "manifest.yml::DRIFT[application/billing-worker]": "FAILED",
+            "manifest.yml::DRIFT[application/billing-scheduler]": "FAILED",
+            "live/billing-debug_manifest.yml::DRIFT[application/billing-debug]": "FAILED",
+            "live/billing-debug_manifest.yml::DRIFT-POSTURE[application/billing-debug/CF-AVAIL-001]": "FAILED",
+            "live/billing-debug_manifest.yml::DRIFT-POSTURE[application/billing-debug/CF-AVAIL-002]": "FAILED",
+            "live/billing-debug_manifest.yml::DRIFT-POSTURE[application/billing-debug/CF-LOG-001]": "FAILED",
+        },
+        "diff": [
+            "manifest.yml:16  env.STRIPE_SECRET_KEY  <missing> -> <secret, 33 chars, masked>  (added)",
+            "manifest.yml:24  docker.image  registry.example.com/billing/worker:2.3.1 -> registry.example.com/billing/worker:2.4.0-rc1  (changed)",
+            "manifest.yml:5  instances  3 -> 1  (changed)",
+        ],
+        "missing": ["manifest.yml:28: application/billing-scheduler: declared in manifest.yml:28, missing live"],
+        "plan": [
+            "cf push billing -f manifest.yml", "# cf unset-env billing STRIPE_SECRET_KEY",
+            "cf push billing-worker -f manifest.yml", "cf push billing-scheduler -f manifest.yml", "# cf delete billing-debug -r",
+        ],
+        "secrets": ["sk_live_51Hc2yKLp0QwErTy7UiOpAsDf"],
+    },
+    "flyio": {
+        "items": {
+            "fly.toml::DRIFT[app/acme-search]": "FAILED",
+            "fly.toml::DRIFT-POSTURE[app/acme-search/FLY-AVAIL-002]": "FAILED",
+            "fly.toml::DRIFT-POSTURE[app/acme-search/XP-RES-001]": "FAILED",
+            "fly.toml::DRIFT-POSTURE[app/acme-search/XP-SEC-001]": "FAILED",
+            "live/acme-search-debug.fly-config.json::DRIFT[app/acme-search-debug]": "FAILED",
+            "live/acme-search-debug.fly-config.json::DRIFT-POSTURE[app/acme-search-debug/FLY-RES-001]": "FAILED",
+            "live/acme-search-debug.fly-config.json::DRIFT-POSTURE[app/acme-search-debug/XP-AVAIL-001]": "FAILED",
+            "live/acme-search-debug.fly-config.json::DRIFT-POSTURE[app/acme-search-debug/XP-NET-001]": "FAILED",
+        },
+        "diff": [
+            "fly.toml:16  http_service.min_machines_running  2 -> 0  (changed)",
+            'fly.toml:19  mounts  [{"source": "search_index", "destination": "/data"}] -> <missing>  (removed)',
+            "fly.toml:24  vm.0.memory  1gb -> <missing>  (removed)",
+            "fly.toml:5  build.image  registry.fly.io/acme-search:deployment-01JDX4K8 -> registry.fly.io/acme-search:deployment-01JE2ZQ7  (changed)",
+            "fly.toml:7  env.ALGOLIA_ADMIN_API_KEY  <missing> -> <secret, 32 chars, masked>  (added)",
+        ],
+        "missing": [],
+        "plan": ["fly deploy -c fly.toml", "# fly apps destroy acme-search-debug"],
+        "secrets": ["c6f3a9e1b27d48f05e9a1c3b7d2f6e80"],
+    },
+    "digitalocean": {
+        "items": {
+            "app.yaml::DRIFT[app/acme-shop]": "PASSED",  # its deleted worker is reported once, as worker/mailer
+            "app.yaml::DRIFT[database/db]": "PASSED",
+            "app.yaml::DRIFT[service/web]": "FAILED",
+            "app.yaml::DRIFT-POSTURE[service/web/DO-AVAIL-002]": "FAILED",
+            "app.yaml::DRIFT-POSTURE[service/web/XP-SEC-001]": "FAILED",
+            "app.yaml::DRIFT[worker/mailer]": "FAILED",
+            "live/acme-shop.app-spec.yaml::DRIFT[service/adminer]": "FAILED",
+            "live/acme-shop.app-spec.yaml::DRIFT-POSTURE[service/adminer/DO-AVAIL-001]": "FAILED",
+            "live/acme-shop.app-spec.yaml::DRIFT-POSTURE[service/adminer/DO-AVAIL-002]": "FAILED",
+            "live/acme-shop.app-spec.yaml::DRIFT-POSTURE[service/adminer/DO-IMG-002]": "FAILED",
+            "live/acme-shop.app-spec.yaml::DRIFT-POSTURE[service/adminer/XP-IMG-001]": "FAILED",
+        },
+        "diff": [
+            "app.yaml:10  instance_count  3 -> 1  (changed)",
+            "app.yaml:16  envs.SENDGRID_API_KEY  <missing> -> <dict of 3, masked>  (added)",
+            "app.yaml:8  image.tag  3.2.0 -> 3.3.0-beta  (changed)",
+        ],
+        "missing": ["app.yaml:24: worker/mailer: declared in app.yaml:24, missing live"],
+        "plan": ['doctl apps update "${DIGITALOCEAN_APP_ID}" --spec app.yaml'],
+        "secrets": ["SG.x7Kp2LmQ9vRtW4yZ", "EV[1:Tq0Qm2bJx7lH3vS9c8Yk1dWzR5nU4aLf"],
+    },
+    "azure": {
+        "items": {
+            "azuredeploy.json::DRIFT[Microsoft.Web/sites/acme-portal]": "FAILED",
+            "azuredeploy.json::DRIFT-POSTURE[Microsoft.Web/sites/acme-portal/AZ-TLS-001]": "FAILED",
+            "azuredeploy.json::DRIFT-POSTURE[Microsoft.Web/sites/acme-portal/AZ-TLS-004]": "FAILED",
+            "azuredeploy.json::DRIFT-POSTURE[Microsoft.Web/sites/acme-portal/XP-SEC-001]": "FAILED",
+            "live/acme-portal-staging.webapp.json::DRIFT[Microsoft.Web/sites/acme-portal-staging]": "FAILED",
+            **{
+                f"live/acme-portal-staging.webapp.json::DRIFT-POSTURE[Microsoft.Web/sites/acme-portal-staging/{control}]": "FAILED"
+                for control in ("AZ-AVAIL-001", "AZ-IAM-001", "AZ-IAM-004", "AZ-LOG-001", "AZ-NET-004", "AZ-TLS-001")
+            },
+        },
+        "diff": [
+            "azuredeploy.json:13  properties.httpsOnly  true -> false  (changed)",
+            "azuredeploy.json:17  properties.siteConfig.linuxFxVersion  DOCKER|acmecr.azurecr.io/portal:5.1.0 -> DOCKER|acmecr.azurecr.io/portal:5.2.0-rc1  (changed)",
+            "azuredeploy.json:19  properties.siteConfig.ftpsState  Disabled -> AllAllowed  (changed)",
+            "azuredeploy.json:22  properties.siteConfig.numberOfWorkers  2 -> 1  (changed)",
+            "azuredeploy.json:23  properties.siteConfig.appSettings.SENDGRID_API_KEY  <missing> -> <dict of 2, masked>  (added)",
+        ],
+        "missing": [],
+        "plan": [
+            "az webapp update --name acme-portal --resource-group rg-portal --https-only true",
+            "az webapp config set --name acme-portal --resource-group rg-portal --linux-fx-version 'DOCKER|acmecr.azurecr.io/portal:5.1.0' --ftps-state Disabled --number-of-workers 2",
+            "# az webapp config appsettings delete --name acme-portal --resource-group rg-portal --setting-names SENDGRID_API_KEY",
+            "# az webapp delete --name acme-portal-staging --resource-group rg-portal",
+        ],
+        "secrets": ["SG.q8Wm3Kz1Xv5Bn7Lp"],
+    },
+}
+
+
+@pytest.mark.parametrize("workers", [[], ["-n", "2"]], ids=["plain", "xdist"])
+@pytest.mark.parametrize("platform", sorted(INJECTED))
+def test_each_injected_change_gives_exactly_its_diff_posture_and_plan(pytester: pytest.Pytester, platform: str, workers: list[str]) -> None:
+    expected = INJECTED[platform]
+    project(pytester, platform, "drifted")
+    result = pytester.runpytest("--paassec-live=live", "--paassec-drift-plan=plan", "-p", "no:cacheprovider", "-v", "-k", "DRIFT", *workers)
+    found = {**outcomes(result), **outcomes(result, "DRIFT-POSTURE")}
+    assert found == expected["items"]
+    lines = result.stdout.lines
+    diff = sorted({line.strip() for line in lines if re.match(r"^  \S+:\d+  .*  \((changed|added|removed)\)$", line)})
+    assert diff == expected["diff"]
+    for line in expected["missing"]:
+        assert line in lines
+    plan = pytester.path / "plan"
+    scripts = [line for path in sorted(plan.rglob("*.sh")) for line in path.read_text().splitlines()]
+    for command in expected["plan"]:
+        assert command in scripts
+    assert sorted(p.name for p in plan.iterdir()) == sorted(["index.md", platform])
+    everything = result.stdout.str() + "\n".join(p.read_text() for p in plan.rglob("*") if p.is_file())
+    for secret in expected["secrets"]:
+        assert secret not in everything

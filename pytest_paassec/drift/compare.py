@@ -110,7 +110,10 @@ class _Walk:
         if isinstance(live, kind):
             return False
         if live in (MISSING, None):
-            if declared:
+            # A list of resources compared on their own (a DigitalOcean app's
+            # workers) is not also a removed field of its parent.
+            steps = range(len(declared)) if isinstance(declared, list) else declared
+            if declared and not all(dpath + (step,) in self.skip_declared for step in steps):
                 self.add(REMOVED, dpath, name, declared, MISSING, dpath)
         else:
             self.add(CHANGED, dpath, name, declared, live, dpath)

@@ -73,7 +73,10 @@ def _heroku(entry: ResourceDrift, script: Script, slug: str) -> None:
     leftover(script, entry, (("env",), ("formation",), ("stack",)), ["git", "push", "heroku", "HEAD:main"], "other settings differ: redeploy from the repository")
 
 
-def _redeploy(command: list[str], delete: list[str], missing_note: str = "") -> Planner:
+def _redeploy(command: list[str], delete: list[str], missing_note: str = "", unset: list[str] | None = None) -> Planner:
+    """Redeploy from the declared file.  ``unset`` (with ``{var}``) removes an
+    env var set live but not declared, where the redeploy keeps it."""
+
     def plan(entry: ResourceDrift, script: Script, slug: str) -> None:
         resource = entry.live or entry.declared
         assert resource is not None
@@ -84,6 +87,8 @@ def _redeploy(command: list[str], delete: list[str], missing_note: str = "") -> 
         if entry.status == MISSING and missing_note:
             script.comment(missing_note)
         script.run(*(word.format(**values) for word in command))
+        for var in settings_changes(entry, ("env",))[1] if unset else ():
+            script.review(f"env var {var} set live but not declared; a redeploy keeps it", *(word.format(var=q(var), **values) for word in unset))
 
     return plan
 
@@ -189,7 +194,8 @@ def _elasticbeanstalk(entry: ResourceDrift, script: Script, slug: str) -> None:
 PLANNERS: dict[str, Planner] = {
     "kubernetes": _kubernetes,
     "heroku": _heroku,
-    "cloudfoundry": _redeploy(["cf", "push", "{name}", "-f", "{file}"], ["cf", "delete", "{name}", "-r"]),
+    # cf push sets the manifest's env but keeps what cf set-env added.
+    "cloudfoundry": _redeploy(["cf", "push", "{name}", "-f", "{file}"], ["cf", "delete", "{name}", "-r"], unset=["cf", "unset-env", "{name}", "{var}"]),
     "flyio": _redeploy(["fly", "deploy", "-c", "{file}"], ["fly", "apps", "destroy", "{name}"]),
     "digitalocean": _digitalocean,
     "azure": _azure,

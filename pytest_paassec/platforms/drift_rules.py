@@ -74,7 +74,14 @@ DEFAULT_IGNORE: dict[str, tuple[tuple[str, str], ...]] = {
         ("environments", "review and CI apps, not the deployed app"),
     ),
     "flyio": (
-        ("build", "build-time settings, gone once the image exists"),
+        # build.image is what runs: a different deployed image is drift.
+        ("build.dockerfile", "build-time setting, gone once the image exists"),
+        ("build.ignorefile", "build-time setting, gone once the image exists"),
+        ("build.build-target", "build-time setting, gone once the image exists"),
+        ("build.args", "build-time setting, gone once the image exists"),
+        ("build.builder", "build-time setting, gone once the image exists"),
+        ("build.buildpacks", "build-time setting, gone once the image exists"),
+        ("build.settings", "build-time setting, gone once the image exists"),
         ("deploy.release_command", "run once per deploy, not state"),
         ("kill_signal", "defaulted to SIGINT by flyctl"),
         ("kill_timeout", "defaulted to 5s by flyctl"),
@@ -109,7 +116,7 @@ DEFAULT_IGNORE: dict[str, tuple[tuple[str, str], ...]] = {
         ("default_expiration", "static file caching, redeployed with every version"),
     ),
     "compose": (
-        ("build", "build-time settings, gone once the image exists"),
+        ("build", "build-time settings (context, dockerfile, args), not in docker inspect"),
         ("**.labels[\"com.docker.compose.*\"]", "labels docker compose adds to every container"),
         ("container_name", "defaulted to PROJECT-SERVICE-N"),
         ("depends_on", "start order, not container state"),
