@@ -177,9 +177,7 @@ def build_example_history(tmp_path: Path) -> Path:
     import shutil
 
     root = tmp_path / "example_project"
-    # The live-state snapshots are not deployment files, and paassec-history
-    # does not read the ini file that says so (paassec_live): left out.
-    shutil.copytree(EXAMPLE, root, ignore=shutil.ignore_patterns("live"))
+    shutil.copytree(EXAMPLE, root)  # with its live-state snapshots: --exclude 'live/*' below
     api, compose = root / "deploy/k8s/api.yaml", root / "docker-compose.yml"
     privileged = api.read_text()
     api.write_text(privileged.replace("privileged: true", "privileged: false"))
@@ -202,8 +200,10 @@ def test_the_example_projects_history(tmp_path: Path, capsys: pytest.CaptureFixt
     root = build_example_history(tmp_path)
 
     def ask(*args: str) -> list[dict]:
-        assert main(["--repo", str(root), "--baseline", str(root / "security/team-baseline.yaml"), *args, "--json"]) == 0
+        assert main(["--repo", str(root), "--baseline", str(root / "security/team-baseline.yaml"), "--exclude", "live/*", *args, "--json"]) == 0
         return json.loads(capsys.readouterr().out)
+
+    assert not [f for f in ask("findings") if f["file"].startswith("live/")]
 
     (sidecar,) = ask("findings", "--control", "K8S-PSS-001")
     assert (sidecar["introduced_by"], sidecar["introduced_at"][:10]) == ("Bo Chen", "2026-09-20")
@@ -235,8 +235,28 @@ def test_blame_on_the_example_projects_history(tmp_path: Path) -> None:
     root = build_example_history(tmp_path)
     first = git(root, "rev-list", "--max-parents=0", "HEAD").strip()[:7]
     done = subprocess.run(
-        [sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "-p", "no:randomly", "-q", "--paassec-blame", "-o", "paassec_live=",  # the copy leaves the snapshots out
-         "-k", "XP-SEC-001"],
+        [sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "-p", "no:randomly", "-q", "--paassec-blame", "-k", "XP-SEC-001"],
         cwd=root, capture_output=True, text=True,
     )
     assert f"  .do/app.yaml:23 ({first}, Ana Lima, 2026-09-01)  $.services[0].envs[1].value  literal value: 'http…' (70 chars, masked)" in done.stdout, done.stdout[-3000:]
+
+
+def test_committed_live_snapshots_are_excluded_by_glob(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """A kubectl export committed under live/ reads like a manifest; --exclude
+    keeps it out of the audit, and a database built with other globs is rebuilt."""
+    root = build_example_history(tmp_path)
+
+    def pods(*args: str) -> tuple[set[str], str]:
+        code = main(["--repo", str(root), "--baseline", str(root / "security/team-baseline.yaml"),
+                     *args, "findings", "--json"])
+        out = capsys.readouterr()
+        assert code == 0, out.err
+        return {f["file"] for f in json.loads(out.out)}, out.err
+
+    files, _ = pods()
+    assert "live/payments.yaml" in files  # the snapshot's debug-shell Pod, audited as if declared
+    files, err = pods("--exclude", "live/*")
+    assert "live/payments.yaml" not in files and "deploy/k8s/api.yaml" in files
+    assert 'it was built with other --exclude globs ([], now ["live/*"]): rebuilding' in err
+    _, err = pods("--exclude", "live/*")
+    assert "rebuilding" not in err

@@ -1,6 +1,6 @@
 """``paassec-history``: the audit log of the repository's deployment files.
 
-    paassec-history [--repo DIR] [--db FILE] [--baseline FILE ...] update
+    paassec-history [--repo DIR] [--db FILE] [--baseline FILE ...] [--exclude GLOB ...] update
     paassec-history findings [--open-at DATE] [--control ID] [--since DATE] [--json]
     paassec-history commit REV [--json]
     paassec-history stats [--json]
@@ -37,6 +37,8 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--baseline", type=Path, action="append", default=[], help="an extra baseline file (repeatable)")
     p.add_argument("--no-builtin-baselines", action="store_true", help="evaluate only the --baseline files")
     p.add_argument("--revision", default="HEAD", help="whose first-parent history to walk (default: HEAD)")
+    p.add_argument("--exclude", action="append", default=[], metavar="GLOB",
+                   help="never read files matching this glob, relative to the work tree top, as paassec_exclude (repeatable; e.g. 'live/*' for committed live-state snapshots)")
     p.add_argument("--no-update", action="store_true", help="answer from the database without processing new commits")
     sub = p.add_subparsers(dest="command", required=True)
     sub.add_parser("update", help="process new commits")
@@ -161,7 +163,7 @@ def main(argv: list[str] | None = None) -> int:
                 catalog = build_catalog(list(args.baseline), builtin=not args.no_builtin_baselines)
                 if catalog.errors:
                     raise HistoryError("\n".join(str(e) for e in catalog.errors))
-                processed = update(store, repository, catalog, args.revision, on_rebuild=lambda text: print(text, file=sys.stderr))
+                processed = update(store, repository, catalog, args.revision, on_rebuild=lambda text: print(text, file=sys.stderr), exclude=tuple(args.exclude))
                 if args.command == "update":
                     print(f"{processed} new commits processed; {len(store.processed())} in {store.path}")
                     return 0

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import fnmatch
+import json
+from collections.abc import Callable
 from pathlib import Path
 
 from ..git import Repository, name_status, run_git
@@ -25,13 +28,23 @@ def first_parent_commits(repository: Repository, revision: str) -> list[dict[str
     return commits
 
 
-def changed_files(repository: Repository, parent: str | None, commit: str) -> tuple[list[str], list[str]]:
+def deployment_files(exclude: tuple[str, ...] = ()) -> Callable[[str], bool]:
+    """Is a work-tree path a deployment file, not excluded?  Globs as
+    ``paassec_exclude`` (``*`` crosses ``/``): committed live-state
+    snapshots (``live/*``) are not deployment files."""
+
+    def deployment(path: str) -> bool:
+        return classify(Path(path)) is not None and not any(fnmatch.fnmatchcase(path, pattern) for pattern in exclude)
+
+    return deployment
+
+
+def changed_files(repository: Repository, parent: str | None, commit: str, deployment: Callable[[str], bool] = deployment_files()) -> tuple[list[str], list[str]]:
     """(present, gone): deployment files the commit added or modified (renamed to), and removed (renamed from)."""
     args = ["diff-tree", "-r", "-z", "--no-commit-id", "--name-status", "-M"]
     args += [parent, commit] if parent else ["--root", commit]
     present, gone, renamed = name_status(run_git(repository.top, *args).stdout)
     gone += [old for old, _ in renamed]
-    deployment = lambda path: classify(Path(path)) is not None  # noqa: E731
     return sorted(p for p in present if deployment(p)), sorted(p for p in gone if deployment(p))
 
 
@@ -47,7 +60,7 @@ def texts_at(repository: Repository, commit: str, paths: list[str]) -> dict[str,
     return texts
 
 
-def update(store: Store, repository: Repository, catalog: Catalog, revision: str = "HEAD", on_rebuild=print) -> int:  # type: ignore[no-untyped-def]
+def update(store: Store, repository: Repository, catalog: Catalog, revision: str = "HEAD", on_rebuild=print, exclude: tuple[str, ...] = ()) -> int:  # type: ignore[no-untyped-def]
     """Process the commits not yet in the database; return how many."""
     commits = first_parent_commits(repository, revision)
     shas = [c["sha"] for c in commits]
@@ -56,15 +69,22 @@ def update(store: Store, repository: Repository, catalog: Catalog, revision: str
         on_rebuild(f"{store.path}: the history it holds is no longer the first-parent history of {revision} (rebased or reset): rebuilding")
         store.reset()
         done = []
+    excluded = json.dumps(sorted(set(exclude)))
+    if done and (store.meta("exclude") or "[]") != excluded:
+        on_rebuild(f"{store.path}: it was built with other --exclude globs ({store.meta('exclude') or '[]'}, now {excluded}): rebuilding")
+        store.reset()
+        done = []
+    store.set_meta("exclude", excluded)
+    deployment = deployment_files(tuple(exclude))
     evaluator = TreeEvaluator(catalog)
     open_rows = store.open_rows()
     if done:  # the tree as it was at the last processed commit, its findings from the database
         last = done[-1]
-        files = [p for p in repository.tree_files(last) if classify(Path(p)) is not None]
+        files = [p for p in repository.tree_files(last) if deployment(p)]
         evaluator.load(texts_at(repository, last, files), open_rows)
     for seq, commit in enumerate(commits[len(done) :], start=len(done) + 1):
         parent = shas[seq - 2] if seq > 1 else None
-        present, gone = changed_files(repository, parent, commit["sha"])
+        present, gone = changed_files(repository, parent, commit["sha"], deployment)
         texts = texts_at(repository, commit["sha"], present)
         texts.update({path: None for path in gone})
         current = evaluator.update(texts)
