@@ -317,6 +317,15 @@ def test_snapshot_no_adapter_reads_is_a_located_error():
         live_resources([LiveDocument("kubernetes", "json", {"items": 3}, "live/bad.json", 7)])
 
 
+def test_a_document_no_adapter_reads_is_an_error_and_the_rest_is_compared(declared, catalog):
+    bad = LiveDocument("kubernetes", "json", {"items": 3}, "live/bad.json", 7)
+    result = drift(declared, [bad, *live_documents()], catalog)
+    assert [error.render() for error in result.errors] == [
+        "live/bad.json:7: not a Kubernetes object; export it with the command docs/live-state.md names"
+    ]
+    assert {entry.status for entry in result.entries} == {IN_SYNC}
+
+
 def test_an_object_with_a_secret_literal_is_applied_from_its_file_not_copied(catalog, tmp_path):
     root = tmp_path / "repo"
     (root / "deploy").mkdir(parents=True)
@@ -333,3 +342,23 @@ def test_an_object_with_a_secret_literal_is_applied_from_its_file_not_copied(cat
     assert not any(path.suffix == ".yaml" for path in written)
     assert CANARY not in texts(result, tmp_path / "plan")
     assert 'cd "$(dirname "$0")/../../repo"' in script
+
+
+def test_an_elastic_beanstalk_secret_option_is_set_from_the_environment_by_name(catalog, tmp_path):
+    root = tmp_path / "repo"
+    (root / ".ebextensions").mkdir(parents=True)
+    config = root / ".ebextensions" / "db.config"
+    config.write_text("option_settings:\n  aws:rds:dbinstance:\n    DBPassword: Declared-Only-Pw-123\n    DBAllocatedStorage: 20\n")
+    (parsed, _), = scan_files([(config, ".ebextensions/db.config")], catalog).values()
+    declared = resources_of(parsed, classify(Path(".ebextensions/db.config")), catalog)[0]
+    live = {"option_settings": {"aws:rds:dbinstance": {"DBPassword": Secret.of(CANARY), "DBAllocatedStorage": "10"}}}
+    result = drift(declared, [LiveDocument("elasticbeanstalk", "yaml", live, "live/prod.json", 3, {"EnvironmentName": "shop-prod"})], catalog)
+    (entry,) = result.entries
+    assert [(d.label, d.change) for d in entry.differences] == [
+        ('option_settings["aws:rds:dbinstance"].DBPassword', "changed"), ('option_settings["aws:rds:dbinstance"].DBAllocatedStorage', "changed"),
+    ]
+    write_plan(result, tmp_path / "plan", root)
+    script = (tmp_path / "plan/elasticbeanstalk/config_db.config.sh").read_text()
+    assert ('aws elasticbeanstalk update-environment --environment-name shop-prod --option-settings '
+            '"Namespace=aws:rds:dbinstance,OptionName=DBPassword,Value=${DBPASSWORD}" Namespace=aws:rds:dbinstance,OptionName=DBAllocatedStorage,Value=20') in script
+    assert "Declared-Only-Pw-123" not in script and CANARY not in script

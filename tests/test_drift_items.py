@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 LIVE = Path(__file__).parent / "live"
-PLATFORMS = ("kubernetes", "cloudfoundry", "heroku", "flyio", "digitalocean", "azure")
+PLATFORMS = ("kubernetes", "cloudfoundry", "heroku", "flyio", "digitalocean", "azure", "appengine", "compose", "elasticbeanstalk", "render")
 
 
 def project(pytester: pytest.Pytester, platform: str, snapshot: str) -> None:
@@ -36,10 +36,12 @@ def outcomes(result: pytest.RunResult, word: str = "DRIFT") -> dict[str, str]:
 @pytest.mark.parametrize("platform", PLATFORMS)
 def test_a_faithful_snapshot_shows_no_drift(pytester: pytest.Pytester, platform: str) -> None:
     project(pytester, platform, "faithful")
-    result = pytester.runpytest("--paassec-live=live", "-p", "no:cacheprovider", "-v", "-k", "DRIFT")
+    result = pytester.runpytest("--paassec-live=live", "-p", "no:cacheprovider", "-v", "-k", "DRIFT or LIVE")
     found = outcomes(result)
     assert found, result.stdout.str()[-2000:]
     assert set(found.values()) == {"PASSED"}, found
+    assert not outcomes(result, "DRIFT-POSTURE") and not outcomes(result, "PAASSEC-LIVE")
+    result.assert_outcomes(passed=len(found))
 
 
 @pytest.mark.parametrize("workers", [[], ["-n", "2"]], ids=["plain", "xdist"])
@@ -198,6 +200,25 @@ INJECTED = {
             "# az webapp delete --name acme-portal-staging --resource-group rg-portal",
         ],
         "secrets": ["SG.q8Wm3Kz1Xv5Bn7Lp"],
+    },
+    "elasticbeanstalk": {
+        "items": {
+            ".ebextensions/options.config::DRIFT[config/options.config]": "FAILED",
+            ".ebextensions/options.config::DRIFT-POSTURE[config/options.config/EB-TLS-002]": "FAILED",
+            ".ebextensions/options.config::DRIFT-POSTURE[config/options.config/XP-SEC-001]": "FAILED",
+        },
+        "diff": [
+            ".ebextensions/options.config:10  option_settings[\"aws:elasticbeanstalk:application:environment\"].STRIPE_SECRET_KEY  <missing> -> <secret, 32 chars, masked>  (added)",
+            ".ebextensions/options.config:17  option_settings[\"aws:elbv2:listener:443\"].SSLPolicy  ELBSecurityPolicy-TLS13-1-2-2021-06 -> ELBSecurityPolicy-2016-08  (changed)",
+            ".ebextensions/options.config:3  option_settings[\"aws:autoscaling:asg\"].MinSize  2 -> 1  (changed)",
+        ],
+        "missing": [],
+        "plan": [
+            "# eb setenv STRIPE_SECRET_KEY= -e shop-prod",
+            "aws elasticbeanstalk update-environment --environment-name shop-prod --option-settings Namespace=aws:autoscaling:asg,OptionName=MinSize,Value=2"
+            " Namespace=aws:elbv2:listener:443,OptionName=SSLPolicy,Value=ELBSecurityPolicy-TLS13-1-2-2021-06",
+        ],
+        "secrets": ["sk_live_51Eb4hTzW8nQ2mKx6RvLpYc3"],
     },
 }
 

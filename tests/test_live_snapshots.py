@@ -16,7 +16,7 @@ from pytest_paassec.platforms import BUILTIN_PLATFORMS
 LIVE = Path(__file__).parent / "live"
 ADAPTERS = {platform.name: platform for platform in BUILTIN_PLATFORMS}
 ALL = ("kubernetes", "cloudfoundry", "heroku", "appengine", "flyio", "digitalocean", "render", "azure", "elasticbeanstalk", "compose")
-DRIFTED = ("kubernetes", "cloudfoundry", "heroku", "flyio", "digitalocean", "azure")
+DRIFTED = ("kubernetes", "cloudfoundry", "heroku", "flyio", "digitalocean", "azure", "elasticbeanstalk")
 FORMAT = {".yaml": "yaml", ".yml": "yaml", ".json": "json", ".toml": "toml", ".config": "yaml"}
 # Objects the API server creates in every namespace: not in any repository.
 SERVER_CREATED = {"ConfigMap/payments/kube-root-ca.crt", "ServiceAccount/payments/default", "Service/default/kubernetes"}
@@ -25,7 +25,7 @@ PLANTED = (
     "c3VwZXItc2VjcmV0LWRiLXBhc3N3b3JkLTQy", "sk_live_51Nq8fGJx2vT9kLmQwErTyUiOpAsDfGh", "7hG2kq9ZxR4vLm8Np3Ws",
     "sk_live_51Hc2yKLp0QwErTy7UiOpAsDf", "f1c0e3b7a25d94e8c6b13a07d5f2e9c48b6a1d3f0e7c25b94a8d6e1f3c0b7a59",
     "p3f9e1a7c5b2d8f4a6e0c1b3d5f7a9e2c", "sk_live_51Kd9xQzP4mWvB7nTyR2eLsA8", "c6f3a9e1b27d48f05e9a1c3b7d2f6e80",
-    "SG.x7Kp2LmQ9vRtW4yZ", "SG.q8Wm3Kz1Xv5Bn7Lp", "a9f3c7e1b5d2f8a4c6e0b7d3f1a5c9e2", "Qz7mK2vX9pL4wR8tN1bC", "example-only-Vb2Nq8Lw",
+    "SG.x7Kp2LmQ9vRtW4yZ", "SG.q8Wm3Kz1Xv5Bn7Lp", "a9f3c7e1b5d2f8a4c6e0b7d3f1a5c9e2", "sk_live_51Eb4hTzW8nQ2mKx6RvLpYc3", "example-only-Vb2Nq8Lw",
 )
 
 
@@ -50,8 +50,8 @@ def _refs(platform: str, documents: list[Document]) -> set[str]:
 
 def _as_documents(platform: str, live: list[LiveDocument]) -> list[Document]:
     # Render's blueprint and Elastic Beanstalk's config are named after their
-    # file (and EB's detection wants .ebextensions/): live state stands in
-    # for the declared file, so it takes that file's name.
+    # file: live state stands in for the declared file (the engine pairs
+    # them, DriftRules.unnamed), so here it takes that file's name.
     declared = {d.path for d in _declared(platform)}
     relpath = declared.pop() if platform in ("render", "elasticbeanstalk") else None
     return [Document(ParsedFile(relpath or item.source, item.format, ""), 0, item.data, item.line) for item in live]
@@ -76,6 +76,7 @@ DRIFT_REFS = {
     "flyio": ({"app/acme-search-debug"}, set()),
     "digitalocean": ({"service/adminer"}, {"worker/mailer"}),
     "azure": ({"Microsoft.Web/sites/acme-portal-staging"}, set()),
+    "elasticbeanstalk": (set(), set()),
 }
 
 

@@ -30,7 +30,7 @@ from .compare import Difference, compare
 from .ignore import IgnoreList, build_ignore
 from .live import LiveDocument, Secret
 from .normalize import logical_name, prepare
-from .resources import Identity, coverage, family, identity, live_resources, owner, rules
+from .resources import Identity, LiveStateError, coverage, family, identity, live_resources, owner, rules
 
 IN_SYNC, DRIFTED, MISSING, UNDECLARED = "in-sync", "drifted", "missing", "undeclared"
 
@@ -104,6 +104,8 @@ class ResourceDrift:
 @dataclass
 class DriftResult:
     entries: list[ResourceDrift]
+    # Snapshot documents no adapter reads: reported, never a silent pass.
+    errors: list[LiveStateError] = field(default_factory=list)
 
     def with_status(self, *statuses: str) -> list[ResourceDrift]:
         return [entry for entry in self.entries if entry.status in statuses]
@@ -147,13 +149,16 @@ def _pair(declared: list[Resource], live: list[tuple[Resource, LiveDocument]]): 
         if match is not None:
             used.add(key)
         pairs.append((resource, match))
-    # app.json names a template, not the app: a lone app pairs with a lone app.
-    for family_name in sorted({key.family for key in by_identity if rules(key.family).unnamed_app}):
-        lonely = [i for i, (resource, match) in enumerate(pairs) if match is None and identity(resource).family == family_name and resource.kind == "app"]
-        spare = [key for key in by_identity if key not in used and key.family == family_name and key.kind == "app"]
-        if len(lonely) == 1 and len(spare) == 1:
-            used.add(spare[0])
-            pairs[lonely[0]] = (pairs[lonely[0]][0], by_identity[spare[0]])
+    # Declared names that are not live identities (DriftRules.unnamed).
+    for family_name in sorted({key.family for key in by_identity if rules(key.family).unnamed}):
+        family_rules = rules(family_name)
+        for kind in family_rules.unnamed:
+            lonely = [i for i, (resource, match) in enumerate(pairs) if match is None and identity(resource).family == family_name and resource.kind == kind]
+            spare = [key for key in by_identity if key not in used and key.family == family_name and key.kind == kind]
+            if len(spare) == 1 and (len(lonely) == 1 or (family_rules.unnamed_shared and lonely)):
+                used.add(spare[0])
+                for i in lonely:
+                    pairs[i] = (pairs[i][0], by_identity[spare[0]])
     unmatched = [(resource, snapshot) for resource, snapshot in live if identity(resource) not in used]
     return pairs, unmatched
 
@@ -210,10 +215,12 @@ def drift(
     """Compare the declared resources with the live documents."""
     ignore = ignore if ignore is not None else build_ignore()
     platforms = list(catalog.platforms.values()) or list(BUILTIN_PLATFORMS)
-    live_found = live_resources(live, platforms)
+    errors: list[LiveStateError] = []
+    live_found = live_resources(live, platforms, errors)
     # Controls see a live secret as the literal it is (its own str reads as
-    # a placeholder); the stand-in tells them nothing else about it.
-    checked = [resource for resource, _ in live_resources([_stand_in(doc) for doc in live], platforms)]
+    # a placeholder); the stand-in tells them nothing else about it.  The
+    # same documents are skipped, so the two lists stay aligned.
+    checked = [resource for resource, _ in live_resources([_stand_in(doc) for doc in live], platforms, [])]
     checked_for = {id(resource): twin for (resource, _), twin in zip(live_found, checked)}
     covered = {coverage(identity(resource)) for resource, _ in live_found}
     in_scope = sorted(
@@ -245,4 +252,4 @@ def drift(
         failing = posture(None, checked_for[id(live_resource)], catalog, declared_repository, live_repository, ignore)
         undeclared.append(ResourceDrift(UNDECLARED, key, live=live_resource, snapshot=snapshot, posture=failing))
     entries.extend(sorted(undeclared, key=lambda entry: entry.identity))
-    return DriftResult(entries)
+    return DriftResult(entries, errors)

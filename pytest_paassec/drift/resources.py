@@ -41,24 +41,33 @@ def family(platform: str) -> str:
 
 
 def live_resources(
-    documents: Iterable[LiveDocument], platforms: Iterable[Platform] = BUILTIN_PLATFORMS
+    documents: Iterable[LiveDocument], platforms: Iterable[Platform] = BUILTIN_PLATFORMS, errors: list[LiveStateError] | None = None
 ) -> list[tuple[Resource, LiveDocument]]:
-    """Every live resource, with the snapshot document it came from, in input order."""
+    """Every live resource, with the snapshot document it came from, in input
+    order.  A document no adapter reads raises LiveStateError; with
+    ``errors``, it is recorded there and skipped, and the others still count."""
     adapters = {platform.name: platform for platform in platforms}
     found: list[tuple[Resource, LiveDocument]] = []
     for index, live in enumerate(documents):
         adapter = adapters.get(family(live.platform))
-        if adapter is None:
-            raise LiveStateError(live.source, live.line, f"no platform adapter named {live.platform!r}")
         parsed = _SnapshotFile(live.source, live.format, "")
         document = Document(parsed, index, live.data, live.line)
         parsed.documents.append(document)
-        if not adapter.detect(document):
-            raise LiveStateError(
-                live.source, live.line, f"not a {adapter.title} object", "export it with the command docs/drift.md names"
-            )
-        found.extend((resource, live) for resource in adapter.resources(document))
+        if adapter is None:
+            problem = LiveStateError(live.source, live.line, f"no platform adapter named {live.platform!r}")
+        elif not adapter.detect(document):
+            problem = LiveStateError(live.source, live.line, f"not {_article(adapter.title)} {adapter.title} object", "export it with the command docs/live-state.md names")
+        else:
+            found.extend((resource, live) for resource in adapter.resources(document))
+            continue
+        if errors is None:
+            raise problem
+        errors.append(problem)
     return found
+
+
+def _article(word: str) -> str:
+    return "an" if word[:1].upper() in "AEIOU" else "a"
 
 
 def rules(platform: str) -> DriftRules:

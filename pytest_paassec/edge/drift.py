@@ -112,14 +112,14 @@ def drift_items(session: pytest.Session) -> list[pytest.Item]:
     if state.settings.live is None and not hook_snapshots(config):
         return []
     documents, errors = live_state(config)
-    items: list[pytest.Item] = []
-    for error in errors:
-        name = f"{LIVE_INPUT}[{clean_ref_part(error.path)}:{error.line or 1}]"
-        items.append(NoticeItem.from_parent(session, name=name, nodeid=name, error=error, control=LIVE_INPUT,
-                                            title="Live-state snapshots must be readable"))
     ignore = build_ignore(parse_ignore_lines(state.settings.drift_ignore))
     result = drift(state.resources, documents, state.catalog, ignore)
     state.drift_result = result
+    items: list[pytest.Item] = []
+    for error in [*errors, *result.errors]:
+        name = f"{LIVE_INPUT}[{clean_ref_part(error.path)}:{error.line or 1}]"
+        items.append(NoticeItem.from_parent(session, name=name, nodeid=name, error=error, control=LIVE_INPUT,
+                                            title="Live-state snapshots must be readable"))
     for entry in result.entries:
         file, line = entry.where
         failed = entry.status in (MISSING, UNDECLARED) or bool(entry.differences)

@@ -9,6 +9,7 @@ import yaml
 
 from ..drift.compare import ADDED
 from ..drift.engine import MISSING, UNDECLARED, ResourceDrift
+from ..drift.normalize import comparable
 from ..drift.plan import Script, assignment, leftover, plain, q, secret_literal, settings_changes
 from ..model.resources import Resource
 
@@ -179,16 +180,40 @@ def _elasticbeanstalk(entry: ResourceDrift, script: Script, slug: str) -> None:
     resource = entry.live or entry.declared
     assert resource is not None
     collection = ("option_settings", "aws:elasticbeanstalk:application:environment")
-    to_set, _ = settings_changes(entry, collection)
     if entry.status == UNDECLARED:
         script.review("not declared in the repository", "eb", "terminate", q(resource.name))
         return
+    notes = entry.snapshot.notes if entry.snapshot is not None else {}
+    environment = q(notes["EnvironmentName"]) if notes.get("EnvironmentName") else '"${EB_ENVIRONMENT}"'
+    if not notes.get("EnvironmentName"):
+        script.comment("set EB_ENVIRONMENT (eb list) before running")
+    to_set, to_unset = settings_changes(entry, collection)
     if to_set:
         declared = entry.declared
         settings = declared.data.get("option_settings") if declared is not None and isinstance(declared.data, dict) else None
         values = settings.get(collection[1], {}) if isinstance(settings, dict) else {}
-        script.run("eb", "setenv", *(assignment(n, values.get(n), s) for n, s in to_set))
-    leftover(script, entry, (collection,), ["eb", "deploy"], "other settings differ: deploy the repository's configuration")
+        script.run("eb", "setenv", *(assignment(n, values.get(n), s) for n, s in to_set), "-e", environment)
+    for name in to_unset:
+        script.review(f"environment property {name} set live but not declared", "eb", "setenv", q(f"{name}="), "-e", environment)
+    # Options set on the environment (console, eb scale, the API) outrank
+    # .ebextensions, so a redeploy would not bring them back: set them.
+    options = [
+        d for d in entry.differences
+        if len(d.name) == 3 and d.name[0] == "option_settings" and d.name[:2] != collection and d.change != ADDED and comparable(d.declared)
+    ]
+    if options:
+        words = []
+        for d in options:
+            value = f"${{{_option_variable(d.name[2])}}}" if d.sensitive else str(d.declared).lower() if isinstance(d.declared, bool) else str(d.declared)
+            words.append(f'"Namespace={d.name[1]},OptionName={d.name[2]},Value={value}"' if d.sensitive else q(f"Namespace={d.name[1]},OptionName={d.name[2]},Value={value}"))
+        script.run("aws", "elasticbeanstalk", "update-environment", "--environment-name", environment, "--option-settings", *words)
+    handled = (collection, *(d.name for d in options))
+    leftover(script, entry, handled, ["eb", "deploy", environment], "other settings differ: deploy the repository's configuration")
+
+
+def _option_variable(option: str) -> str:
+    """An option's value read from the environment: ``DBPassword`` -> ``DBPASSWORD``."""
+    return "".join(c if c.isalnum() else "_" for c in option).upper()
 
 
 PLANNERS: dict[str, Planner] = {

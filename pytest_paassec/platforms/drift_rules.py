@@ -108,6 +108,7 @@ DEFAULT_IGNORE: dict[str, tuple[tuple[str, str], ...]] = {
         ("container_commands", "run at deploy time, not state"),
         ("commands", "run at deploy time, not state"),
         ("packages", "installed at deploy time, not state"),
+        ('option_settings["aws:elasticbeanstalk:application:environment"].PYTHONPATH', "set by the Python platform (its virtualenv)"),
     ),
     "appengine": (
         ("handlers", "routing rules, redeployed with every version"),
@@ -183,7 +184,9 @@ WHOLE: dict[str, tuple[str, ...]] = {
     "azure": ("properties.siteConfig.appSettings", "properties.siteConfig.connectionStrings", "properties.appSettings"),
     "elasticbeanstalk": ('option_settings["aws:elasticbeanstalk:application:environment"]',),
     "appengine": ("env_variables",),
-    "compose": ("environment", "ports", "cap_add", "volumes"),
+    # Not environment: docker inspect's Config.Env holds the image's ENV
+    # (PATH, LANG, PYTHON_VERSION...) beside the compose file's.
+    "compose": ("ports", "cap_add", "volumes"),
     "render": ("**.envVars",),
     "railway": (),
 }
@@ -273,8 +276,13 @@ class DriftRules:
     size: Callable[[Any], Any] | None = None  # those sizes as quantities
     # One snapshot holds every kind (an app spec): the platform present covers them all.
     whole_snapshot: bool = False
-    # The declared name is a template title: a lone app pairs with a lone live app.
-    unnamed_app: bool = False
+    # Kinds whose declared name is not the live identity (app.json names a
+    # template; an .ebextensions file and render.yaml are named after their
+    # files): a lone live one of the kind pairs with the declared one left
+    # unmatched, or with all of them when ``unnamed_shared`` (every
+    # .ebextensions file configures the one environment).
+    unnamed: tuple[str, ...] = ()
+    unnamed_shared: bool = False
     case_free_names: bool = False
     namespaced: bool = False  # refs are Kind/namespace/name, the default namespace applied
     # (kind, name) of objects the platform creates by itself: never "undeclared".
@@ -298,7 +306,7 @@ DRIFT_RULES: dict[str, DriftRules] = {
         whole_snapshot=True, prepare=_lift_web_process,
     ),
     "heroku": DriftRules(
-        DEFAULT_IGNORE["heroku"], SET_LISTS["heroku"], WHOLE["heroku"], case_free=("size",), unnamed_app=True, prepare=_heroku_env,
+        DEFAULT_IGNORE["heroku"], SET_LISTS["heroku"], WHOLE["heroku"], case_free=("size",), unnamed=("app",), prepare=_heroku_env,
     ),
     "flyio": DriftRules(DEFAULT_IGNORE["flyio"], SET_LISTS["flyio"], WHOLE["flyio"], case_free=("primary_region",)),
     "digitalocean": DriftRules(
@@ -308,12 +316,15 @@ DRIFT_RULES: dict[str, DriftRules] = {
         DEFAULT_IGNORE["azure"], SET_LISTS["azure"], WHOLE["azure"], loose_booleans=True, case_free=("location", "kind"),
         case_free_names=True, declared_data=_arm_resolved,
     ),
-    "elasticbeanstalk": DriftRules(DEFAULT_IGNORE["elasticbeanstalk"], SET_LISTS["elasticbeanstalk"], WHOLE["elasticbeanstalk"], loose_booleans=True),
+    "elasticbeanstalk": DriftRules(
+        DEFAULT_IGNORE["elasticbeanstalk"], SET_LISTS["elasticbeanstalk"], WHOLE["elasticbeanstalk"], loose_booleans=True,
+        unnamed=("config",), unnamed_shared=True,
+    ),
     "appengine": DriftRules(DEFAULT_IGNORE["appengine"], SET_LISTS["appengine"], WHOLE["appengine"], loose_booleans=True),
     "compose": DriftRules(
         DEFAULT_IGNORE["compose"], SET_LISTS["compose"], WHOLE["compose"], loose_booleans=True, whole_snapshot=True, prepare=_compose_environment,
     ),
-    "render": DriftRules(DEFAULT_IGNORE["render"], SET_LISTS["render"], WHOLE["render"], whole_snapshot=True),
+    "render": DriftRules(DEFAULT_IGNORE["render"], SET_LISTS["render"], WHOLE["render"], whole_snapshot=True, unnamed=("blueprint",)),
     "railway": DriftRules(DEFAULT_IGNORE["railway"], SET_LISTS["railway"], WHOLE["railway"], whole_snapshot=True),
 }
 
