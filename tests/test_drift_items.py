@@ -244,3 +244,15 @@ def test_each_injected_change_gives_exactly_its_diff_posture_and_plan(pytester: 
     everything = result.stdout.str() + "\n".join(p.read_text() for p in plan.rglob("*") if p.is_file())
     for secret in expected["secrets"]:
         assert secret not in everything
+
+
+def test_a_plan_that_cannot_be_written_fails_the_run(pytester: pytest.Pytester) -> None:
+    project(pytester, "heroku", "faithful")
+    (pytester.path / "afile").write_text("not a directory\n")
+    result = pytester.runpytest("--paassec-live=live", "--paassec-drift-plan=afile", "-p", "no:cacheprovider")
+    assert result.ret == pytest.ExitCode.USAGE_ERROR
+    result.stderr.fnmatch_lines(["*--paassec-drift-plan: *afile exists and is not a directory; the plan is a directory of scripts"])
+    result = pytester.runpytest("--paassec-live=live", "--paassec-drift-plan=afile/plan", "-p", "no:cacheprovider", "-k", "DRIFT")
+    assert result.ret == pytest.ExitCode.TESTS_FAILED  # every item passed: the unwritten plan fails the run
+    result.assert_outcomes(passed=1)
+    result.stdout.fnmatch_lines(["drift plan: NOT written to afile/plan: Not a directory"])

@@ -55,7 +55,7 @@ def live_resources(
         parsed.documents.append(document)
         if adapter is None:
             problem = LiveStateError(live.source, live.line, f"no platform adapter named {live.platform!r}")
-        elif not adapter.detect(document):
+        elif not adapter.detect_live(document):
             problem = LiveStateError(live.source, live.line, f"not {_article(adapter.title)} {adapter.title} object", "export it with the command docs/live-state.md names")
         else:
             found.extend((resource, live) for resource in adapter.resources(document))

@@ -19,6 +19,7 @@ holds the whole result: the plain run, or the first xdist worker.
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -145,15 +146,23 @@ def _item(session: pytest.Session, name: str, file: str, entry: ResourceDrift, t
     return item
 
 
-def write_drift_plan(config: pytest.Config) -> str | None:
-    """Write the plan where one process holds the whole result; the line to report."""
+def write_drift_plan(session: pytest.Session) -> None:
+    """Write the plan where one process holds the whole result (the plain
+    run, or gw0).  A plan that cannot be written fails the run, loudly."""
+    config = session.config
     state = config.stash[STATE]
     out = state.settings.drift_plan
     result: DriftResult | None = state.drift_result
     if out is None or result is None:
-        return None
+        return
     worker = getattr(config, "workerinput", None)
     if worker is not None and worker.get("workerid") != "gw0":
-        return None
-    written = write_plan(result, out, config.rootpath)
-    return f"drift plan: {relative_path(out, config.rootpath)} ({len(result.drifted)} resources, {len(written)} files)"
+        return
+    try:
+        write_plan(result, out, config.rootpath)
+    except OSError as exc:
+        state.drift_plan_error = f"drift plan: NOT written to {relative_path(out, config.rootpath)}: {exc.strerror or exc}"
+        if worker is not None:  # the controller's summary cannot see it: say it here
+            print(state.drift_plan_error, file=sys.stderr)
+        if session.exitstatus == pytest.ExitCode.OK:
+            session.exitstatus = pytest.ExitCode.TESTS_FAILED

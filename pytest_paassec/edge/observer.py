@@ -113,7 +113,9 @@ class RunObserver:
         for line in state.summary.lines(state.settings.fail_on):
             terminalreporter.line(line)
         plan = state.settings.drift_plan
-        if plan is not None and (plan / "index.md").is_file():
+        if state.drift_plan_error:
+            terminalreporter.line(state.drift_plan_error, red=True)
+        elif plan is not None and (plan / "index.md").is_file():
             terminalreporter.line(f"drift plan: {relative_path(plan / 'index.md', self.config.rootpath)} (nothing applied)")
         for path in sorted(state.unrecognized):
             terminalreporter.line(

@@ -141,7 +141,7 @@ def pytest_configure_node(node: Any) -> None:
 
 
 def pytest_sessionfinish(session: pytest.Session) -> None:
-    write_drift_plan(session.config)
+    write_drift_plan(session)
 
 
 @pytest.hookimpl(tryfirst=True)

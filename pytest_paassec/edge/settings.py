@@ -224,9 +224,12 @@ def resolve(get_option: Any, get_ini: Any, rootdir: Path) -> Settings:
 
     drift_ignore = tuple(line.strip() for line in get_ini("paassec_drift_ignore") or () if line.strip())
     parse_ignore_lines(drift_ignore, "paassec_drift_ignore (ini file)")  # a SettingsError names the line
+    drift_plan = path("paassec_drift_plan", "paassec_drift_plan")
+    if drift_plan is not None and drift_plan.exists() and not drift_plan.is_dir():
+        raise SettingsError(f"{pick('paassec_drift_plan', 'paassec_drift_plan')[1]}: {drift_plan} exists and is not a directory; the plan is a directory of scripts")
     return Settings(
         live=live,
-        drift_plan=path("paassec_drift_plan", "paassec_drift_plan"),
+        drift_plan=drift_plan,
         drift_ignore=drift_ignore,
         imports=imports,
         scan_max_age=scan_max_age,

@@ -73,6 +73,7 @@ class SessionState:
     # Drift: the pytest_paassec_live_state hook's snapshots (asked once) and the result.
     hook_snapshots: list[tuple[str, str]] | None = None
     drift_result: Any = None
+    drift_plan_error: str | None = None  # the plan could not be written: why
 
     @property
     def catalog_loaded(self) -> bool:

@@ -78,6 +78,12 @@ class Platform:
     def detect(self, document: Document) -> bool:
         raise NotImplementedError
 
+    def detect_live(self, document: Document) -> bool:
+        """A live-state object (drift snapshots) in this platform's shape.
+        Live documents are named after their snapshot file, so a detect()
+        that also reads the file's place overrides this to read content only."""
+        return self.detect(document)
+
     def resources(self, document: Document) -> list[Resource]:
         raise NotImplementedError
 

@@ -687,9 +687,10 @@ class ElasticBeanstalk(Platform):
             return False
         if "AWSEBDockerrunVersion" in data:
             return True
-        # Only .ebextensions/*.config files are offered (file_rules); a live
-        # environment's settings (drift) come from elsewhere in the same shape.
-        return bool(set(data) & _CONFIG_KEYS)
+        return ".ebextensions/" in f"/{document.path}" and bool(set(data) & _CONFIG_KEYS)
+
+    def detect_live(self, document: Document) -> bool:
+        return isinstance(document.data, dict) and bool(set(document.data) & _CONFIG_KEYS)
 
     def resources(self, document: Document) -> list[Resource]:
         data = document.data
