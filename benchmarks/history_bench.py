@@ -18,7 +18,6 @@ within 2 seconds.  Run by hand, never in CI.
 from __future__ import annotations
 
 import argparse
-import json
 import random
 import shutil
 import subprocess
@@ -76,13 +75,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--commits", type=int, default=1000)
     parser.add_argument("--files", type=int, default=500)
-    parser.add_argument("--seed", type=int, default=1)
-    parser.add_argument("--work", type=Path, default=HERE / "work")
-    parser.add_argument("--json", type=Path, default=None)
-    args = parser.parse_args(argv)
-    work = args.work.resolve()
-    logs = work / "logs" / "history"
-    logs.mkdir(parents=True, exist_ok=True)
+    args, work, logs = run.bench_arguments(parser, argv, "history")
     corpus = run.corpus_dir(work, args.files, args.seed, "kubernetes")
     files = [p.read_bytes() for p in sorted((corpus / "kubernetes").rglob("*.yaml"))]
     repo = work / "history-repo"
@@ -109,9 +102,7 @@ def main(argv: list[str] | None = None) -> int:
             "history_incremental_s": {"value": incremental, "target": "<= 2"},
         },
     }
-    print(json.dumps(report, indent=2))
-    if args.json:
-        args.json.write_text(json.dumps(report, indent=2) + "\n")
+    run.write_report(report, args.json)
     return 0
 
 

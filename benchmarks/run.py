@@ -332,6 +332,44 @@ def junit_counts(path: Path) -> tuple[int, dict[str, int]]:
 # ---- corpora --------------------------------------------------------------------------
 
 
+def measure_floor(work: Path, ini: Path, logdir: Path, item_count: int, timeout: float) -> Result:
+    """pytest's floor: ``item_count`` empty parametrized tests, JUnit on, the plugin off."""
+    floor_dir = work / "floor" / f"n{item_count}"
+    floor_dir.mkdir(parents=True, exist_ok=True)
+    (floor_dir / "test_floor.py").write_text(_FLOOR_MODULE.format(count=item_count))
+    r = measure(
+        "floor",
+        f"pytest floor: {item_count} empty parametrized tests, JUnit, -p no:paassec",
+        pytest_cmd(ini, floor_dir, "-q", f"--junitxml={logdir / 'floor.xml'}", "-p", "no:paassec", "test_floor.py"),
+        cwd=floor_dir,
+        logdir=logdir,
+        timeout=timeout,
+    )
+    if r.ok:
+        r.items, r.outcomes = junit_counts(logdir / "floor.xml")
+    (logdir / "floor.xml").unlink(missing_ok=True)
+    return r
+
+
+def bench_arguments(parser: argparse.ArgumentParser, argv: list[str] | None, logs: str) -> tuple[argparse.Namespace, Path, Path]:
+    """The options every side benchmark shares (--seed, --work, --json); the
+    parsed arguments, the resolved work folder and its log folder ``logs``."""
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--work", type=Path, default=HERE / "work")
+    parser.add_argument("--json", type=Path, default=None)
+    args = parser.parse_args(argv)
+    work = args.work.resolve()
+    logdir = work / "logs" / logs
+    logdir.mkdir(parents=True, exist_ok=True)
+    return args, work, logdir
+
+
+def write_report(report: dict[str, Any], out: Path | None) -> None:
+    print(json.dumps(report, indent=2))
+    if out:
+        out.write_text(json.dumps(report, indent=2) + "\n")
+
+
 def corpus_dir(work: Path, manifests: int, seed: int, platforms: str) -> Path:
     """Generate (or reuse) a deterministic corpus keyed by its parameters and the generator's source."""
     digest = hashlib.sha256((HERE / "corpus.py").read_bytes()).hexdigest()[:10]
@@ -600,21 +638,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
     item_count = reference.items or plugin_tbline.items or args.manifests * 60
 
     # (b) pytest's floor: the same number of empty default-protocol items, with JUnit.
-    floor_dir = work / "floor" / f"n{item_count}"
-    floor_dir.mkdir(parents=True, exist_ok=True)
-    (floor_dir / "test_floor.py").write_text(_FLOOR_MODULE.format(count=item_count))
-    r = measure(
-        "floor",
-        f"pytest floor: {item_count} empty parametrized tests, JUnit, -p no:paassec",
-        pytest_cmd(ini, floor_dir, "-q", f"--junitxml={logdir / 'floor.xml'}", "-p", "no:paassec", "test_floor.py"),
-        cwd=floor_dir,
-        logdir=logdir,
-        timeout=timeout,
-    )
-    if r.ok:
-        r.items, r.outcomes = junit_counts(logdir / "floor.xml")
-    (logdir / "floor.xml").unlink(missing_ok=True)
-    floor = add(r)
+    floor = add(measure_floor(work, ini, logdir, item_count, timeout))
 
     # (f) the large corpus (Kubernetes only), per item against the base.
     large = None

@@ -23,6 +23,7 @@ _K8S_POD = "**"  # a pod spec sits at different depths by kind
 DEFAULT_IGNORE: dict[str, tuple[tuple[str, str], ...]] = {
     "kubernetes": (
         ("status", "written by controllers, never declared"),
+        ("metadata.namespace", "the identity, matched already (the default namespace applied where a manifest names none)"),
         ("metadata.uid", "assigned by the API server"),
         ("metadata.resourceVersion", "assigned by the API server"),
         ("metadata.generation", "assigned by the API server"),
