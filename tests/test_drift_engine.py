@@ -362,3 +362,30 @@ def test_an_elastic_beanstalk_secret_option_is_set_from_the_environment_by_name(
     assert ('aws elasticbeanstalk update-environment --environment-name shop-prod --option-settings '
             '"Namespace=aws:rds:dbinstance,OptionName=DBPassword,Value=${DBPASSWORD}" Namespace=aws:rds:dbinstance,OptionName=DBAllocatedStorage,Value=20') in script
     assert "Declared-Only-Pw-123" not in script and CANARY not in script
+
+
+def _matches_by_definition(pattern: tuple[str, ...], path: tuple[str, ...]) -> bool:
+    """``*`` one step, ``**`` any number, shell wildcards within a step."""
+    import fnmatch
+
+    if not pattern:
+        return not path
+    head, rest = pattern[0], pattern[1:]
+    if head == "**":
+        return any(_matches_by_definition(rest, path[i:]) for i in range(len(path) + 1))
+    return bool(path) and fnmatch.fnmatchcase(path[0], head) and _matches_by_definition(rest, path[1:])
+
+
+def test_the_fast_pattern_matcher_agrees_with_the_definition():
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    from pytest_paassec.drift.ignore import _matches
+
+    @settings(max_examples=3000, deadline=None, database=None)
+    @given(st.lists(st.sampled_from(["a", "b", "*", "**", "a*"]), min_size=1, max_size=5).map(tuple),
+           st.lists(st.sampled_from(["a", "b", "ab"]), max_size=6).map(tuple))
+    def agrees(pattern, path):
+        assert _matches(pattern, path) == _matches_by_definition(pattern, path)
+
+    agrees()

@@ -16,7 +16,7 @@ The defaults are per platform family (platforms/drift_rules.py); a team extends 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from fnmatch import fnmatchcase
 from typing import Iterable, Mapping
 
@@ -45,9 +45,18 @@ def parse_pattern(text: str) -> tuple[str, ...]:
     return tuple(steps)
 
 
+def _fixed(pattern: tuple[str, ...], path: tuple[str, ...]) -> bool:
+    return len(pattern) == len(path) and all(fnmatchcase(step, want) for step, want in zip(path, pattern))
+
+
 def _matches(pattern: tuple[str, ...], path: tuple[str, ...]) -> bool:
-    if not pattern:
-        return not path
+    stars = pattern.count("**")
+    if stars == 0:
+        return _fixed(pattern, path)
+    if stars == 1:  # the usual case: the head and the tail fixed, anything between
+        at = pattern.index("**")
+        head, tail = pattern[:at], pattern[at + 1 :]
+        return len(path) >= len(head) + len(tail) and _fixed(head, path[: len(head)]) and _fixed(tail, path[len(path) - len(tail) :])
     head, rest = pattern[0], pattern[1:]
     if head == "**":
         return any(_matches(rest, path[index:]) for index in range(len(path) + 1))
@@ -59,16 +68,33 @@ class IgnoreList:
     """Per platform family, the patterns whose fields (and all below) are not compared."""
 
     patterns: Mapping[str, tuple[tuple[str, ...], ...]]
+    # Answers by (family, steps): the comparison asks for every field of
+    # every resource, and field paths repeat across resources.
+    _answers: dict[tuple[str, tuple[str, ...]], bool] = field(default_factory=dict, compare=False, repr=False)
+    _by_length: dict[str, dict[int | None, list[tuple[str, ...]]]] = field(default_factory=dict, compare=False, repr=False)
 
     def ignored(self, family: str, path: tuple) -> bool:
         """Whether a path (or a field above it) is ignored.  A pattern ignores
         the field it names and everything below it."""
-        steps = tuple(str(step) for step in path)
-        return any(
-            _matches(pattern, steps[:length])
-            for pattern in self.patterns.get(family, ())
-            for length in range(1, len(steps) + 1)
-        )
+        return self._ignored(family, tuple(str(step) for step in path))
+
+    def _ignored(self, family: str, steps: tuple[str, ...]) -> bool:
+        key = (family, steps)
+        answer = self._answers.get(key)
+        if answer is None:
+            answer = bool(steps) and (self._ignored(family, steps[:-1]) or any(_matches(pattern, steps) for pattern in self._candidates(family, steps)))
+            self._answers[key] = answer
+        return answer
+
+    def _candidates(self, family: str, steps: tuple[str, ...]) -> list[tuple[str, ...]]:
+        """The patterns that can match a path this long: one without ``**``
+        matches only paths of its own length."""
+        by_length = self._by_length.get(family)
+        if by_length is None:
+            by_length = self._by_length[family] = {}
+            for pattern in self.patterns.get(family, ()):
+                by_length.setdefault(None if "**" in pattern else len(pattern), []).append(pattern)
+        return by_length.get(len(steps), []) + by_length.get(None, [])
 
 
 def build_ignore(extra: Mapping[str, Iterable[str]] | None = None, defaults: bool = True) -> IgnoreList:
