@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import fnmatch
 import json
 from collections.abc import Callable
 from pathlib import Path
 
 from ..git import Repository, name_status, run_git
 from ..parsing.discovery import classify
+from ..parsing.selection import matches_any
 from ..rules.catalog import Catalog
 from .evaluate import TreeEvaluator
 from .store import Store
@@ -34,7 +34,7 @@ def deployment_files(exclude: tuple[str, ...] = ()) -> Callable[[str], bool]:
     snapshots (``live/*``) are not deployment files."""
 
     def deployment(path: str) -> bool:
-        return classify(Path(path)) is not None and not any(fnmatch.fnmatchcase(path, pattern) for pattern in exclude)
+        return classify(Path(path)) is not None and not matches_any(path, exclude)
 
     return deployment
 

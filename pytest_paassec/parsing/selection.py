@@ -24,11 +24,16 @@ def relative_path(path: Path, rootpath: Path) -> str:
         return path.as_posix()
 
 
+def matches_any(relpath: str, patterns: tuple[str, ...]) -> bool:
+    """A path against paassec_paths / paassec_exclude globs (``*`` crosses ``/``)."""
+    return any(fnmatch.fnmatchcase(relpath, pattern) for pattern in patterns)
+
+
 def excluded(relpath: str, settings: Settings) -> bool:
     """True when paassec_paths / paassec_exclude rule the file out."""
-    if settings.paths and not any(fnmatch.fnmatchcase(relpath, pattern) for pattern in settings.paths):
+    if settings.paths and not matches_any(relpath, settings.paths):
         return True
-    return any(fnmatch.fnmatchcase(relpath, pattern) for pattern in settings.exclude)
+    return matches_any(relpath, settings.exclude)
 
 
 def select_file(

@@ -204,8 +204,10 @@ def _elasticbeanstalk(entry: ResourceDrift, script: Script, slug: str) -> None:
     if options:
         words = []
         for d in options:
-            value = f"${{{_option_variable(d.name[2])}}}" if d.sensitive else str(d.declared).lower() if isinstance(d.declared, bool) else str(d.declared)
-            words.append(f'"Namespace={d.name[1]},OptionName={d.name[2]},Value={value}"' if d.sensitive else q(f"Namespace={d.name[1]},OptionName={d.name[2]},Value={value}"))
+            setting = f"Namespace={d.name[1]},OptionName={d.name[2]},Value="
+            # A secret is read from the environment by name, never written.
+            value = str(d.declared).lower() if isinstance(d.declared, bool) else str(d.declared)
+            words.append(f'"{setting}${{{_option_variable(d.name[2])}}}"' if d.sensitive else q(setting + value))
         script.run("aws", "elasticbeanstalk", "update-environment", "--environment-name", environment, "--option-settings", *words)
     handled = (collection, *(d.name for d in options))
     leftover(script, entry, handled, ["eb", "deploy", environment], "other settings differ: deploy the repository's configuration")
